@@ -1,0 +1,103 @@
+// Package jwxkey is the one place where core talks to jwx/v2: reading and
+// writing single JWKs and computing RFC 7638 thumbprints. Everything else in
+// core works on standard library key types, so that moving to another major
+// version of jwx changes this package alone.
+package jwxkey
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"encoding/json"
+	"fmt"
+
+	"github.com/lestrrat-go/jwx/v2/jwa"
+	"github.com/lestrrat-go/jwx/v2/jwk"
+)
+
+// Meta is the part of a JWK that is not key material.
+type Meta struct {
+	KeyID     string
+	Algorithm string
+	Use       string
+	KeyOps    []string
+}
+
+// Parse reads one JWK and returns its key as a standard library value
+// (*rsa.PrivateKey, *rsa.PublicKey, *ecdsa.PrivateKey, *ecdsa.PublicKey,
+// ed25519.PrivateKey, ed25519.PublicKey, or []byte for "oct") and its
+// metadata.
+func Parse(data []byte) (any, Meta, error) {
+	k, err := jwk.ParseKey(data)
+	if err != nil {
+		return nil, Meta{}, err
+	}
+	var raw any
+	if err := k.Raw(&raw); err != nil {
+		return nil, Meta{}, err
+	}
+	meta := Meta{KeyID: k.KeyID(), Use: k.KeyUsage()}
+	if a := k.Algorithm(); a != nil {
+		meta.Algorithm = a.String()
+	}
+	for _, op := range k.KeyOps() {
+		meta.KeyOps = append(meta.KeyOps, string(op))
+	}
+	// jwx returns pointers for OKP keys in some paths; normalise to values.
+	switch r := raw.(type) {
+	case *ed25519.PrivateKey:
+		raw = *r
+	case *ed25519.PublicKey:
+		raw = *r
+	}
+	return raw, meta, nil
+}
+
+// Marshal writes raw (a key as Parse returns it) and meta as a JWK.
+func Marshal(raw any, meta Meta) ([]byte, error) {
+	k, err := jwk.FromRaw(raw)
+	if err != nil {
+		return nil, err
+	}
+	set := func(name string, v any) {
+		if err == nil {
+			err = k.Set(name, v)
+		}
+	}
+	if meta.KeyID != "" {
+		set(jwk.KeyIDKey, meta.KeyID)
+	}
+	if meta.Algorithm != "" {
+		set(jwk.AlgorithmKey, jwa.KeyAlgorithmFrom(meta.Algorithm))
+	}
+	if meta.Use != "" {
+		set(jwk.KeyUsageKey, meta.Use)
+	}
+	if len(meta.KeyOps) > 0 {
+		ops := make(jwk.KeyOperationList, len(meta.KeyOps))
+		for i, op := range meta.KeyOps {
+			ops[i] = jwk.KeyOperation(op)
+		}
+		set(jwk.KeyOpsKey, ops)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(k)
+}
+
+// Thumbprint returns the RFC 7638 SHA-256 thumbprint of raw's public part.
+func Thumbprint(raw any) ([]byte, error) {
+	switch raw.(type) {
+	case *rsa.PrivateKey, *rsa.PublicKey, *ecdsa.PrivateKey, *ecdsa.PublicKey,
+		ed25519.PrivateKey, ed25519.PublicKey, []byte:
+	default:
+		return nil, fmt.Errorf("unsupported key type %T", raw)
+	}
+	k, err := jwk.FromRaw(raw)
+	if err != nil {
+		return nil, err
+	}
+	return k.Thumbprint(crypto.SHA256)
+}

@@ -1,0 +1,96 @@
+package core
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// Policy is what a [Verifier] requires of a token. The algorithm list is
+// mandatory: the token's own "alg" is never trusted to choose how it is
+// checked (RFC 8725 §3.1).
+type Policy struct {
+	// Algorithms lists the accepted "alg" values, e.g. {"RS256"}. Required.
+	// HMAC algorithms cannot be mixed with public-key ones, and "none" is
+	// never accepted.
+	Algorithms []string
+
+	// Issuer, if set, must equal "iss".
+	Issuer string
+	// Audiences, if set, must share at least one entry with "aud".
+	Audiences []string
+	// Subject, if set, must equal "sub".
+	Subject string
+	// RequiredClaims must be present, whatever their value.
+	RequiredClaims []string
+
+	// Leeway is the clock skew allowed on "exp", "nbf", "iat" and MaxAge.
+	Leeway time.Duration
+	// MaxAge, if positive, refuses tokens whose "iat" is older; it makes
+	// "iat" required.
+	MaxAge time.Duration
+	// AllowNoExpiry accepts tokens without "exp". By default such a token
+	// is refused with CodeMissingClaim: a token that never expires cannot
+	// be taken back.
+	AllowNoExpiry bool
+
+	// MaxTokenSize is the largest token accepted, in bytes; 0 means
+	// DefaultMaxTokenSize.
+	MaxTokenSize int
+	// Critical lists the "crit" header extensions the caller understands
+	// and checks itself (RFC 7515 §4.1.11). Tokens naming any other are
+	// refused with CodeUnsupportedCrit.
+	Critical []string
+	// Require lists access rules checked on valid tokens (see [ParseRule]);
+	// a failed rule gives CodeForbidden.
+	Require []string
+
+	// AllowWeakKeys accepts RSA keys under 2048 bits, for legacy issuers.
+	AllowWeakKeys bool
+}
+
+// check validates the policy and resolves its algorithms and rules.
+func (p *Policy) check() ([]*algorithm, []Rule, error) {
+	if len(p.Algorithms) == 0 {
+		return nil, nil, newError(CodeInvalidArgument,
+			"the policy allows no algorithm: list the ones your issuer signs with, e.g. RS256 or ES256")
+	}
+	var algs []*algorithm
+	hmacs := 0
+	for _, name := range p.Algorithms {
+		if strings.EqualFold(name, "none") {
+			return nil, nil, newError(CodeInvalidArgument, "algorithm \"none\" is never allowed (RFC 8725 §3.1)")
+		}
+		a := lookupAlg(name)
+		if a == nil {
+			return nil, nil, newError(CodeInvalidArgument, "unknown algorithm %q: want one of %s", name, strings.Join(Algorithms(), ", "))
+		}
+		if !slices.Contains(algs, a) {
+			algs = append(algs, a)
+		}
+		if a.family == famHMAC {
+			hmacs++
+		}
+	}
+	if hmacs > 0 && hmacs < len(p.Algorithms) {
+		return nil, nil, newError(CodeInvalidArgument,
+			"the policy mixes HMAC and public-key algorithms: a public key could then be taken for a shared secret (RFC 8725 §2.1)")
+	}
+	if p.MaxTokenSize < 0 || p.Leeway < 0 || p.MaxAge < 0 {
+		return nil, nil, newError(CodeInvalidArgument, "negative size, leeway or maximum age in policy")
+	}
+	for _, c := range p.Critical {
+		if slices.Contains(registeredHeaders, c) {
+			return nil, nil, newError(CodeInvalidArgument, "%q is a registered header and cannot be a \"crit\" extension", c)
+		}
+	}
+	rules := make([]Rule, 0, len(p.Require))
+	for _, s := range p.Require {
+		r, err := ParseRule(s)
+		if err != nil {
+			return nil, nil, err
+		}
+		rules = append(rules, r)
+	}
+	return algs, rules, nil
+}

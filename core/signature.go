@@ -1,0 +1,87 @@
+package core
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/sha512"
+	"math/big"
+)
+
+// digest hashes data with h, one of the SHA-2 hashes the algorithms use.
+func digest(h crypto.Hash, data string) []byte {
+	switch h {
+	case crypto.SHA256:
+		d := sha256.Sum256([]byte(data))
+		return d[:]
+	case crypto.SHA384:
+		d := sha512.Sum384([]byte(data))
+		return d[:]
+	case crypto.SHA512:
+		d := sha512.Sum512([]byte(data))
+		return d[:]
+	}
+	panic("core: unexpected hash " + h.String())
+}
+
+// verifySignature reports whether sig is a signature of signingInput by k
+// under a. The caller has checked that k fits a.
+func verifySignature(a *algorithm, k *Key, signingInput string, sig []byte) bool {
+	switch a.family {
+	case famRSA:
+		return rsa.VerifyPKCS1v15(k.pub.(*rsa.PublicKey), a.hash, digest(a.hash, signingInput), sig) == nil
+	case famPSS:
+		// RFC 7518 §3.5: the salt is as long as the hash. Accepting any
+		// salt length (what "auto" does) would accept signatures that no
+		// conforming signer makes.
+		opts := &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: a.hash}
+		return rsa.VerifyPSS(k.pub.(*rsa.PublicKey), a.hash, digest(a.hash, signingInput), sig, opts) == nil
+	case famECDSA:
+		// RFC 7518 §3.4: R and S as fixed-size big-endian integers, never
+		// DER. ecdsa.Verify refuses r or s outside [1, n-1].
+		if len(sig) != 2*a.size {
+			return false
+		}
+		r := new(big.Int).SetBytes(sig[:a.size])
+		s := new(big.Int).SetBytes(sig[a.size:])
+		return ecdsa.Verify(k.pub.(*ecdsa.PublicKey), digest(a.hash, signingInput), r, s)
+	case famEdDSA:
+		return ed25519.Verify(k.pub.(ed25519.PublicKey), []byte(signingInput), sig)
+	case famHMAC:
+		mac := hmac.New(a.hash.New, k.secret)
+		mac.Write([]byte(signingInput))
+		return hmac.Equal(mac.Sum(nil), sig)
+	}
+	return false
+}
+
+// createSignature signs signingInput with k under a.
+func createSignature(a *algorithm, k *Key, signingInput string) ([]byte, error) {
+	switch a.family {
+	case famRSA:
+		return rsa.SignPKCS1v15(rand.Reader, k.priv.(*rsa.PrivateKey), a.hash, digest(a.hash, signingInput))
+	case famPSS:
+		opts := &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: a.hash}
+		return rsa.SignPSS(rand.Reader, k.priv.(*rsa.PrivateKey), a.hash, digest(a.hash, signingInput), opts)
+	case famECDSA:
+		r, s, err := ecdsa.Sign(rand.Reader, k.priv.(*ecdsa.PrivateKey), digest(a.hash, signingInput))
+		if err != nil {
+			return nil, err
+		}
+		sig := make([]byte, 2*a.size)
+		r.FillBytes(sig[:a.size])
+		s.FillBytes(sig[a.size:])
+		return sig, nil
+	case famEdDSA:
+		return ed25519.Sign(k.priv.(ed25519.PrivateKey), []byte(signingInput)), nil
+	case famHMAC:
+		mac := hmac.New(a.hash.New, k.secret)
+		mac.Write([]byte(signingInput))
+		return mac.Sum(nil), nil
+	}
+	panic("core: unexpected algorithm family")
+}

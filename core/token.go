@@ -1,0 +1,163 @@
+package core
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+
+	"github.com/jwtwasm/jwtwasm/core/internal/jsonobj"
+)
+
+// b64 decodes base64url without padding and refuses non-canonical
+// encodings (stray bits in the last character), which would let one
+// signature stand for several token strings (RFC 7515 §2, RFC 4648 §3.5).
+var b64 = base64.RawURLEncoding.Strict()
+
+// Header is a JWS protected header (RFC 7515 §4).
+type Header struct {
+	// Algorithm is "alg".
+	Algorithm string
+	// KeyID is "kid", or "" if absent.
+	KeyID string
+	// Type is "typ", or "" if absent.
+	Type string
+	// ContentType is "cty", or "" if absent.
+	ContentType string
+	// Critical is "crit": extensions the verifier must understand.
+	Critical []string
+
+	raw []byte
+	obj jsonobj.Object
+}
+
+// JSON returns the header's JSON as sent. The caller must not modify it.
+func (h *Header) JSON() []byte { return h.raw }
+
+// Get returns the raw JSON value of header parameter name.
+func (h *Header) Get(name string) (json.RawMessage, bool) {
+	v, ok := h.obj.Get(name)
+	return v, ok
+}
+
+// Names returns the header's parameter names in order.
+func (h *Header) Names() []string {
+	names := make([]string, len(h.obj))
+	for i, m := range h.obj {
+		names[i] = m.Name
+	}
+	return names
+}
+
+// registeredHeaders are the header parameters RFC 7515 §4.1 and RFC 7516
+// §4.1 define; "crit" may not name them.
+var registeredHeaders = []string{"alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256",
+	"typ", "cty", "crit", "enc", "zip"}
+
+// compact is a compact JWS split into its parts.
+type compact struct {
+	header       Header
+	signingInput string // BASE64URL(header) "." BASE64URL(payload)
+	payloadB64   string
+	signature    []byte
+}
+
+// isB64URL reports whether s holds only base64url characters. Go's decoder
+// skips CR and LF, which must not be allowed to change a token without
+// changing its signature.
+func isB64URL(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// splitCompact parses the parts of a compact JWS, decoding the header and
+// signature but not the payload.
+func splitCompact(token string) (*compact, error) {
+	first := strings.IndexByte(token, '.')
+	last := strings.LastIndexByte(token, '.')
+	if first < 0 || first == last {
+		return nil, newError(CodeMalformed, "token has %d parts, want 3 (header.payload.signature)", strings.Count(token, ".")+1)
+	}
+	if strings.Count(token, ".") != 2 {
+		n := strings.Count(token, ".") + 1
+		if n == 5 {
+			return nil, newError(CodeMalformed, "token has 5 parts: it is an encrypted JWE, not a signed JWS")
+		}
+		return nil, newError(CodeMalformed, "token has %d parts, want 3 (header.payload.signature)", n)
+	}
+	h64, p64, s64 := token[:first], token[first+1:last], token[last+1:]
+	for _, part := range []struct{ name, val string }{{"header", h64}, {"payload", p64}, {"signature", s64}} {
+		if !isB64URL(part.val) {
+			return nil, newError(CodeMalformed, "token %s has a character outside the base64url alphabet", part.name)
+		}
+	}
+	if h64 == "" {
+		return nil, newError(CodeMalformed, "token header is empty")
+	}
+	hjson, err := b64.DecodeString(h64)
+	if err != nil {
+		return nil, newError(CodeMalformed, "token header is not canonical base64url")
+	}
+	sig, err := b64.DecodeString(s64)
+	if err != nil {
+		return nil, newError(CodeMalformed, "token signature is not canonical base64url")
+	}
+	c := &compact{signingInput: token[:last], payloadB64: p64, signature: sig}
+	if err := parseHeader(hjson, &c.header); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func parseHeader(data []byte, h *Header) error {
+	obj, err := jsonobj.Parse(data, jsonLimits)
+	if err != nil {
+		return wrapError(CodeMalformed, err, "token header")
+	}
+	h.raw, h.obj = data, obj
+	for _, m := range obj {
+		switch m.Name {
+		case "alg":
+			err = stringMember("header", m, &h.Algorithm)
+		case "kid":
+			err = stringMember("header", m, &h.KeyID)
+		case "typ":
+			err = stringMember("header", m, &h.Type)
+		case "cty":
+			err = stringMember("header", m, &h.ContentType)
+		case "crit":
+			if json.Unmarshal(m.Value, &h.Critical) != nil || len(h.Critical) == 0 {
+				err = newError(CodeMalformed, "header \"crit\" must be a non-empty array of strings (RFC 7515 §4.1.11)")
+			}
+		case "zip":
+			err = newError(CodeMalformed, "header \"zip\": compressed payloads are not allowed in a JWS")
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if _, ok := obj.Get("alg"); !ok {
+		return newError(CodeMalformed, "token header has no \"alg\"")
+	}
+	return nil
+}
+
+// stringMember decodes a member that must be a JSON string.
+func stringMember(where string, m jsonobj.Member, dst *string) error {
+	if len(m.Value) == 0 || m.Value[0] != '"' {
+		return newError(CodeMalformed, "%s %q must be a string", where, m.Name)
+	}
+	if bytes.IndexByte(m.Value, '\\') < 0 {
+		*dst = string(m.Value[1 : len(m.Value)-1])
+		return nil
+	}
+	if err := json.Unmarshal(m.Value, dst); err != nil {
+		return wrapError(CodeMalformed, err, "%s %q", where, m.Name)
+	}
+	return nil
+}

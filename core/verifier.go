@@ -1,0 +1,362 @@
+package core
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// Verifier checks tokens against a key set and a [Policy]. It is built once
+// (keys parsed, policy checked, rules compiled) and then used for any number
+// of tokens; it is safe for concurrent use.
+type Verifier struct {
+	policy Policy
+	algs   []*algorithm
+	rules  []Rule
+	now    func() time.Time
+	keys   atomic.Pointer[keyState]
+	cache  *tokenCache // nil when caching is off
+}
+
+// keyState is the key set in force; its generation changes with every
+// UpdateKeys so that cached verdicts from older keys are not served.
+type keyState struct {
+	set *KeySet
+	gen uint64
+}
+
+// VerifierOption configures [NewVerifier].
+type VerifierOption func(*verifierOptions)
+
+type verifierOptions struct {
+	now       func() time.Time
+	cacheSize int
+}
+
+// WithClock makes the verifier judge time by now instead of time.Now, for
+// tests and for judging a token as of a given moment.
+func WithClock(now func() time.Time) VerifierOption {
+	return func(o *verifierOptions) { o.now = now }
+}
+
+// WithCache keeps up to size verified tokens, keyed by a hash of the whole
+// token (and compared in full, so a hash collision cannot return another
+// token's claims). A hit skips parsing and the signature check, and is
+// served only while the token is within its validity window and the key
+// set is the one that verified it. 0 disables the cache (the default).
+func WithCache(size int) VerifierOption {
+	return func(o *verifierOptions) { o.cacheSize = size }
+}
+
+// Token is a verified token.
+type Token struct {
+	// Header is the protected header.
+	Header *Header
+	// Claims is the claims set.
+	Claims *Claims
+	// Key is the key whose signature verified.
+	Key *Key
+}
+
+// NewVerifier returns a Verifier for keys under policy p. It fails if the
+// policy is incomplete or inconsistent, or if no key of the set can verify
+// any of the policy's algorithms.
+func NewVerifier(keys *KeySet, p Policy, opts ...VerifierOption) (*Verifier, error) {
+	o := verifierOptions{now: time.Now}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.cacheSize < 0 {
+		return nil, newError(CodeInvalidArgument, "negative cache size %d", o.cacheSize)
+	}
+	p.Algorithms = slices.Clone(p.Algorithms)
+	p.Audiences = slices.Clone(p.Audiences)
+	p.RequiredClaims = slices.Clone(p.RequiredClaims)
+	p.Critical = slices.Clone(p.Critical)
+	p.Require = slices.Clone(p.Require)
+	if p.MaxTokenSize == 0 {
+		p.MaxTokenSize = DefaultMaxTokenSize
+	}
+	algs, rules, err := p.check()
+	if err != nil {
+		return nil, err
+	}
+	v := &Verifier{policy: p, algs: algs, rules: rules, now: o.now}
+	if err := v.UpdateKeys(keys); err != nil {
+		return nil, err
+	}
+	if o.cacheSize > 0 {
+		v.cache = newTokenCache(o.cacheSize)
+	}
+	return v, nil
+}
+
+// UpdateKeys replaces the key set, as after fetching a rotated JWKS. Tokens
+// in the cache verified with the old set are verified again on their next
+// use. Verifications under way finish with the set they started with.
+func (v *Verifier) UpdateKeys(keys *KeySet) error {
+	if keys == nil || keys.Len() == 0 {
+		return newError(CodeInvalidArgument, "the key set is empty")
+	}
+	usable := false
+	for _, k := range keys.keys {
+		for _, a := range v.algs {
+			if k.usableFor(a, "verify") == "" {
+				usable = true
+			}
+		}
+	}
+	if !usable {
+		names := make([]string, len(v.algs))
+		for i, a := range v.algs {
+			names[i] = a.name
+		}
+		return newError(CodeKeyMismatch, "no key in the set can verify %s: %s", strings.Join(names, " or "), keys)
+	}
+	var gen uint64
+	if old := v.keys.Load(); old != nil {
+		gen = old.gen + 1
+	}
+	v.keys.Store(&keyState{set: keys, gen: gen})
+	return nil
+}
+
+// Policy returns a copy of the verifier's policy, defaults filled in.
+func (v *Verifier) Policy() Policy {
+	p := v.policy
+	p.Algorithms = slices.Clone(p.Algorithms)
+	p.Audiences = slices.Clone(p.Audiences)
+	p.RequiredClaims = slices.Clone(p.RequiredClaims)
+	p.Critical = slices.Clone(p.Critical)
+	p.Require = slices.Clone(p.Require)
+	return p
+}
+
+// Verify checks a compact JWT: size, header, algorithm, key, signature,
+// claims, then access rules. On success it returns the token; otherwise an
+// [*Error] whose [Code] says why, such as CodeExpired or CodeBadSignature.
+// A token that fails an access rule is returned with a CodeForbidden error,
+// so that the caller can tell who was refused.
+func (v *Verifier) Verify(token string) (*Token, error) {
+	if len(token) > v.policy.MaxTokenSize {
+		return nil, newError(CodeTooLarge, "token of %d bytes is over the limit of %d", len(token), v.policy.MaxTokenSize)
+	}
+	ks := v.keys.Load()
+	now := v.now()
+	if v.cache != nil {
+		if t, ok := v.cache.get(token, ks.gen, now); ok {
+			return t, nil
+		}
+	}
+	t, err := v.verifySignature(token, ks.set)
+	if err != nil {
+		return nil, err
+	}
+	payload, err := b64.DecodeString(t.payloadB64)
+	if err != nil {
+		return nil, newError(CodeMalformed, "token payload is not canonical base64url")
+	}
+	claims, err := parseClaims(payload)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.checkClaims(claims, now); err != nil {
+		return nil, err
+	}
+	tok := &Token{Header: &t.header, Claims: claims, Key: t.key}
+	for _, r := range v.rules {
+		if err := r.Check(claims); err != nil {
+			return tok, err
+		}
+	}
+	if v.cache != nil {
+		from, until := v.window(claims)
+		v.cache.put(token, ks.gen, from, until, tok)
+	}
+	return tok, nil
+}
+
+type verifiedJWS struct {
+	*compact
+	key *Key
+}
+
+// verifySignature checks everything up to and including the signature.
+func (v *Verifier) verifySignature(token string, set *KeySet) (verifiedJWS, error) {
+	c, err := splitCompact(token)
+	if err != nil {
+		return verifiedJWS{}, err
+	}
+	h := &c.header
+	var a *algorithm
+	for _, allowed := range v.algs {
+		if allowed.name == h.Algorithm {
+			a = allowed
+		}
+	}
+	if a == nil {
+		return verifiedJWS{}, newError(CodeAlgNotAllowed, "algorithm %q is not allowed: the policy accepts %s", h.Algorithm, strings.Join(v.policy.Algorithms, ", "))
+	}
+	for _, ext := range h.Critical {
+		if slices.Contains(registeredHeaders, ext) {
+			return verifiedJWS{}, newError(CodeMalformed, "header \"crit\" names registered parameter %q (RFC 7515 §4.1.11)", ext)
+		}
+		if _, ok := h.obj.Get(ext); !ok {
+			return verifiedJWS{}, newError(CodeMalformed, "header \"crit\" names %q, which the header lacks", ext)
+		}
+		if !slices.Contains(v.policy.Critical, ext) {
+			return verifiedJWS{}, newError(CodeUnsupportedCrit, "header \"crit\" names extension %q, which this verifier does not understand", ext)
+		}
+	}
+	candidates, err := v.candidates(a, h, set)
+	if err != nil {
+		return verifiedJWS{}, err
+	}
+	for _, k := range candidates {
+		if verifySignature(a, k, c.signingInput, c.signature) {
+			return verifiedJWS{compact: c, key: k}, nil
+		}
+	}
+	if _, hasKid := h.obj.Get("kid"); hasKid {
+		return verifiedJWS{}, newError(CodeBadSignature, "%s signature does not verify with key %q", a.name, h.KeyID)
+	}
+	return verifiedJWS{}, newError(CodeBadSignature, "%s signature does not verify with any of %d keys", a.name, len(candidates))
+}
+
+// candidates returns the keys to try: the one the "kid" names, or with no
+// "kid" every key that fits the algorithm. Keys the header carries (jwk,
+// jku, x5u, x5c) are never among them (RFC 8725 §3.10).
+func (v *Verifier) candidates(a *algorithm, h *Header, set *KeySet) ([]*Key, error) {
+	if _, hasKid := h.obj.Get("kid"); hasKid {
+		k := set.Lookup(h.KeyID)
+		if k == nil {
+			return nil, newError(CodeUnknownKID, "no key with kid %q in the key set", h.KeyID)
+		}
+		if why := k.usableFor(a, "verify"); why != "" {
+			return nil, newError(CodeKeyMismatch, "key %q cannot verify %s: %s", k.kid, a.name, why)
+		}
+		if err := k.weakFor(a); err != nil && !v.allowWeak(k) {
+			return nil, err
+		}
+		return []*Key{k}, nil
+	}
+	var keys []*Key
+	var weak error
+	for _, k := range set.keys {
+		if k.usableFor(a, "verify") != "" {
+			continue
+		}
+		if err := k.weakFor(a); err != nil && !v.allowWeak(k) {
+			weak = err
+			continue
+		}
+		keys = append(keys, k)
+	}
+	if len(keys) == 0 {
+		if weak != nil {
+			return nil, weak
+		}
+		return nil, newError(CodeKeyMismatch, "no key in the set can verify %s", a.name)
+	}
+	return keys, nil
+}
+
+func (v *Verifier) allowWeak(k *Key) bool { return v.policy.AllowWeakKeys && k.kty == KeyTypeRSA }
+
+// checkClaims applies the policy's claim rules, reporting every failure.
+func (v *Verifier) checkClaims(c *Claims, now time.Time) error {
+	p := &v.policy
+	var errs []*Error
+	fail := func(code Code, format string, args ...any) { errs = append(errs, newError(code, format, args...)) }
+	leeway := p.Leeway
+	if !c.ExpiresAt.IsZero() && !now.Before(c.ExpiresAt.Add(leeway)) {
+		fail(CodeExpired, "token expired %s ago (exp %s)", roughDuration(now.Sub(c.ExpiresAt)), c.ExpiresAt.Format(time.RFC3339))
+	} else if c.ExpiresAt.IsZero() && !p.AllowNoExpiry {
+		fail(CodeMissingClaim, "token has no \"exp\": it would never expire")
+	}
+	if !c.NotBefore.IsZero() && now.Add(leeway).Before(c.NotBefore) {
+		fail(CodeNotYetValid, "token is not valid for another %s (nbf %s)", roughDuration(c.NotBefore.Sub(now)), c.NotBefore.Format(time.RFC3339))
+	}
+	if !c.IssuedAt.IsZero() && now.Add(leeway).Before(c.IssuedAt) {
+		fail(CodeIssuedInFuture, "token is issued %s in the future (iat %s)", roughDuration(c.IssuedAt.Sub(now)), c.IssuedAt.Format(time.RFC3339))
+	}
+	if p.MaxAge > 0 {
+		switch {
+		case c.IssuedAt.IsZero():
+			fail(CodeMissingClaim, "token has no \"iat\", needed for the maximum age of %s", p.MaxAge)
+		case now.Sub(c.IssuedAt) > p.MaxAge+leeway:
+			fail(CodeExpired, "token was issued %s ago, over the maximum age of %s", roughDuration(now.Sub(c.IssuedAt)), p.MaxAge)
+		}
+	}
+	if p.Issuer != "" && c.Issuer != p.Issuer {
+		fail(CodeBadIssuer, "issuer %s, want %q", quoteOrAbsent(c, "iss", c.Issuer), p.Issuer)
+	}
+	if len(p.Audiences) > 0 && !slices.ContainsFunc(c.Audience, func(a string) bool { return slices.Contains(p.Audiences, a) }) {
+		got := "absent"
+		if c.Has("aud") {
+			got = fmt.Sprintf("%q", c.Audience)
+		}
+		fail(CodeBadAudience, "audience %s does not include %s", got, quoteList(p.Audiences))
+	}
+	if p.Subject != "" && c.Subject != p.Subject {
+		fail(CodeBadSubject, "subject %s, want %q", quoteOrAbsent(c, "sub", c.Subject), p.Subject)
+	}
+	for _, name := range p.RequiredClaims {
+		if !c.Has(name) {
+			fail(CodeMissingClaim, "token has no %q claim", name)
+		}
+	}
+	return joinErrors(errs)
+}
+
+// window returns when a verified token stops (and starts) being valid under
+// the policy, for the cache.
+func (v *Verifier) window(c *Claims) (from, until time.Time) {
+	p := &v.policy
+	if !c.NotBefore.IsZero() {
+		from = c.NotBefore.Add(-p.Leeway)
+	}
+	if !c.ExpiresAt.IsZero() {
+		until = c.ExpiresAt.Add(p.Leeway)
+	}
+	if p.MaxAge > 0 {
+		if end := c.IssuedAt.Add(p.MaxAge + p.Leeway); until.IsZero() || end.Before(until) {
+			until = end
+		}
+	}
+	return from, until
+}
+
+func quoteOrAbsent(c *Claims, name, val string) string {
+	if !c.Has(name) {
+		return "absent"
+	}
+	return fmt.Sprintf("%q", val)
+}
+
+func quoteList(list []string) string {
+	if len(list) == 1 {
+		return fmt.Sprintf("%q", list[0])
+	}
+	return "any of " + fmt.Sprintf("%q", list)
+}
+
+// roughDuration prints d rounded to a unit a person reads at a glance:
+// "45s", "14m", "2h", "3d".
+func roughDuration(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d/time.Second))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d/time.Minute))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh", int(d/time.Hour))
+	}
+	return fmt.Sprintf("%dd", int(d/(24*time.Hour)))
+}
+

@@ -1,0 +1,349 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jwtwasm/jwtwasm/core"
+)
+
+// maxInput bounds any file or stream the command reads: the largest key
+// document plus room, far above any token.
+const maxInput = core.MaxKeySetSize + 64<<10
+
+// passphraseEnv names the environment variable that may hold the
+// passphrase of an encrypted private key.
+const passphraseEnv = "JWTWASM_PASSPHRASE"
+
+func inputError(format string, args ...any) error {
+	return &cliError{code: core.CodeInvalidArgument, msg: fmt.Sprintf(format, args...)}
+}
+
+// readSource reads path, or stdin for "-", up to maxInput bytes.
+func readSource(e *env, path string) ([]byte, error) {
+	var r io.Reader
+	if path == "-" {
+		r = e.stdin
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, inputError("cannot read %s", describePathErr(path, err))
+		}
+		defer f.Close()
+		r = f
+	}
+	data, err := io.ReadAll(io.LimitReader(r, maxInput+1))
+	if err != nil {
+		return nil, inputError("reading %s: %v", displayName(path), err)
+	}
+	if len(data) > maxInput {
+		return nil, &cliError{code: core.CodeTooLarge, msg: fmt.Sprintf("%s is over %d bytes", displayName(path), maxInput)}
+	}
+	return data, nil
+}
+
+func displayName(path string) string {
+	if path == "-" {
+		return "standard input"
+	}
+	return strconv.Quote(path)
+}
+
+func describePathErr(path string, err error) string {
+	switch {
+	case os.IsNotExist(err):
+		return fmt.Sprintf("%q: no such file", path)
+	case os.IsPermission(err):
+		return fmt.Sprintf("%q: permission denied", path)
+	}
+	return fmt.Sprintf("%q: %v", path, err)
+}
+
+// readToken takes the token from the one positional argument: "-" for
+// stdin, the name of a file holding it, or the token itself.
+func readToken(e *env, args []string) (string, error) {
+	switch len(args) {
+	case 0:
+		return "", withHint(inputError("no token given"), "pass the token, a file holding it, or - to read standard input")
+	case 1:
+	default:
+		return "", inputError("want one token, got %d arguments", len(args))
+	}
+	arg := args[0]
+	if arg == "-" || isFile(arg) {
+		data, err := readSource(e, arg)
+		if err != nil {
+			return "", err
+		}
+		return strings.TrimSpace(string(data)), nil
+	}
+	if strings.Count(arg, ".") < 2 && !strings.ContainsAny(arg, "{}") {
+		return "", inputError("%q is neither a file nor a token", arg)
+	}
+	return strings.TrimSpace(arg), nil
+}
+
+func isFile(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.Mode().IsRegular()
+}
+
+// passphrase returns the passphrase from --passphrase-file or the
+// environment, or nil.
+func passphrase(e *env, file string) ([]byte, error) {
+	if file != "" {
+		data, err := readSource(e, file)
+		if err != nil {
+			return nil, err
+		}
+		p := bytes.TrimRight(data, "\r\n")
+		if len(p) == 0 {
+			return nil, inputError("passphrase file %q is empty", file)
+		}
+		return p, nil
+	}
+	if p := os.Getenv(passphraseEnv); p != "" {
+		return []byte(p), nil
+	}
+	return nil, nil
+}
+
+// keySources are the flags that say where keys come from.
+type keySources struct {
+	key            string // --key: PEM, JWK or JWKS file
+	jwks           string // --jwks: file or URL
+	secretFile     string // --secret-file: raw HMAC secret
+	passphraseFile string
+	timeout        time.Duration
+}
+
+// addFlags registers the key flags; verification also takes --jwks.
+func (k *keySources) addFlags(fs *flag.FlagSet, verifying bool) {
+	fs.StringVar(&k.key, "key", "", "key `FILE`: PEM (PKCS#1, PKCS#8, SEC1, SPKI, certificate), JWK or JWKS")
+	fs.StringVar(&k.secretFile, "secret-file", "", "HMAC shared secret `FILE`, used as raw bytes")
+	fs.StringVar(&k.passphraseFile, "passphrase-file", "", "`FILE` holding the passphrase of an encrypted private key (or set "+passphraseEnv+")")
+	if verifying {
+		fs.StringVar(&k.jwks, "jwks", "", "key set `FILE|URL`: a JWKS file, or an http(s) URL to fetch it from")
+		fs.DurationVar(&k.timeout, "timeout", 10*time.Second, "time limit for fetching --jwks from a URL")
+	}
+}
+
+// load returns the key set the flags name. Exactly one source is allowed.
+func (k *keySources) load(e *env) (*core.KeySet, error) {
+	n := 0
+	for _, s := range []string{k.key, k.jwks, k.secretFile} {
+		if s != "" {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil, withHint(inputError("no key given"), "use --key FILE, --jwks FILE|URL or --secret-file FILE")
+	}
+	if n > 1 {
+		return nil, inputError("give only one of --key, --jwks and --secret-file")
+	}
+	switch {
+	case k.secretFile != "":
+		data, err := readSource(e, k.secretFile)
+		if err != nil {
+			return nil, err
+		}
+		key, err := core.NewSecretKey(data)
+		if err != nil {
+			return nil, err
+		}
+		return core.NewKeySet(key)
+	case k.jwks != "" && isURL(k.jwks):
+		data, err := fetchJWKS(e.ctx, k.jwks, k.timeout)
+		if err != nil {
+			return nil, err
+		}
+		set, err := core.ParseKeySet(data)
+		if err != nil {
+			return nil, withHint(err, fmt.Sprintf("the document at %s is not a usable JWKS", k.jwks))
+		}
+		return set, nil
+	}
+	path := k.key
+	if path == "" {
+		path = k.jwks
+	}
+	data, err := readSource(e, path)
+	if err != nil {
+		return nil, err
+	}
+	pass, err := passphrase(e, k.passphraseFile)
+	if err != nil {
+		return nil, err
+	}
+	var opts []core.KeyOption
+	if pass != nil {
+		opts = append(opts, core.WithPassphrase(pass))
+	}
+	set, err := core.ParseKeySet(data, opts...)
+	if err != nil {
+		if strings.Contains(core.MessageOf(err), "no passphrase") {
+			return nil, withHint(err, "use --passphrase-file FILE or set "+passphraseEnv)
+		}
+		return nil, err
+	}
+	return set, nil
+}
+
+func isURL(s string) bool {
+	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
+}
+
+// fetchJWKS gets a JWKS over HTTP(S) with a timeout and the key set size
+// limit.
+func fetchJWKS(ctx context.Context, raw string, timeout time.Duration) ([]byte, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return nil, inputError("bad JWKS URL %q", raw)
+	}
+	if timeout <= 0 {
+		timeout = 10 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, inputError("bad JWKS URL %q: %v", raw, err)
+	}
+	req.Header.Set("Accept", "application/jwk-set+json, application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, inputError("fetching JWKS: %v", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, inputError("fetching JWKS from %s: HTTP status %s", raw, resp.Status)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, core.MaxKeySetSize+1))
+	if err != nil {
+		return nil, inputError("fetching JWKS from %s: %v", raw, err)
+	}
+	if len(data) > core.MaxKeySetSize {
+		return nil, &cliError{code: core.CodeTooLarge, msg: fmt.Sprintf("JWKS at %s is over %d bytes (MaxKeySetSize)", raw, core.MaxKeySetSize)}
+	}
+	return data, nil
+}
+
+// parseTime reads an RFC 3339 time or Unix seconds.
+func parseTime(s string) (time.Time, error) {
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return time.Unix(n, 0).UTC(), nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, inputError("time %q: want RFC 3339 (2026-01-02T15:04:05Z) or Unix seconds", s)
+	}
+	return t, nil
+}
+
+// parseWhen reads a time relative to now ("15m", "-1h") or absolute.
+func parseWhen(s string, now time.Time) (time.Time, error) {
+	if d, err := time.ParseDuration(s); err == nil {
+		return now.Add(d), nil
+	}
+	return parseTime(s)
+}
+
+// clock returns the --now time, or the real clock.
+func clock(now string) (func() time.Time, error) {
+	if now == "" {
+		return time.Now, nil
+	}
+	t, err := parseTime(now)
+	if err != nil {
+		return nil, err
+	}
+	return func() time.Time { return t }, nil
+}
+
+// readJSONArg reads inline JSON, @file, or - for stdin.
+func readJSONArg(e *env, arg string) ([]byte, error) {
+	switch {
+	case arg == "":
+		return nil, nil
+	case arg == "-":
+		return readSource(e, "-")
+	case strings.HasPrefix(arg, "@"):
+		return readSource(e, arg[1:])
+	}
+	return []byte(arg), nil
+}
+
+// writeOutput writes data to path atomically (temp file, then rename), or
+// to stdout for "" or "-". It refuses to replace a file unless force.
+func writeOutput(e *env, path string, data []byte, mode os.FileMode, force bool) error {
+	if path == "" || path == "-" {
+		_, err := e.stdout.Write(data)
+		return err
+	}
+	if !force {
+		if _, err := os.Lstat(path); err == nil {
+			return withHint(inputError("%q exists; not replacing it", path), "use --force to replace it")
+		}
+	}
+	return atomicWrite(path, data, mode)
+}
+
+func atomicWrite(path string, data []byte, mode os.FileMode) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
+	if err != nil {
+		return inputError("cannot write %s", describePathErr(path, err))
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // no-op after the rename
+	if err := f.Chmod(mode); err != nil {
+		f.Close()
+		return inputError("cannot write %q: %v", path, err)
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return inputError("cannot write %q: %v", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return inputError("cannot write %q: %v", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return inputError("cannot write %q: %v", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return inputError("cannot write %q: %v", path, err)
+	}
+	return nil
+}
+
+func writeJSON(w io.Writer, v any) {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		fmt.Fprintf(w, "{\"valid\":false,\"error\":{\"code\":\"internal\",\"message\":%q}}\n", err.Error())
+		return
+	}
+	w.Write(append(b, '\n'))
+}
+
+// indentJSON pretty-prints raw JSON, or returns it unchanged if it is not
+// JSON.
+func indentJSON(raw []byte) []byte {
+	var b bytes.Buffer
+	if json.Indent(&b, raw, "", "  ") != nil {
+		return raw
+	}
+	return b.Bytes()
+}

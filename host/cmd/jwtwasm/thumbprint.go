@@ -1,0 +1,40 @@
+package main
+
+import (
+	"fmt"
+)
+
+const thumbprintAbout = `
+Print the RFC 7638 JWK SHA-256 thumbprint (base64url) of each key in a PEM,
+JWK or JWKS file: the default kid of keys this tool makes. A private key has
+the thumbprint of its public key. For a set, each line is "thumbprint kid".`
+
+const thumbprintExamples = `  jwtwasm thumbprint public.pem
+  jwtwasm thumbprint signing.jwks
+  curl -s https://issuer.example/.well-known/jwks.json | jwtwasm thumbprint -`
+
+func runThumbprint(e *env, args []string) error {
+	fs := newFlags(e, "thumbprint", "[flags] FILE|-", thumbprintAbout, thumbprintExamples)
+	var passFile string
+	fs.StringVar(&passFile, "passphrase-file", "", "`FILE` holding the passphrase of an encrypted private key")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError("thumbprint takes one FILE or -, got %d arguments", len(pos))
+	}
+	ks := keySources{key: pos[0], passphraseFile: passFile}
+	set, err := ks.load(e)
+	if err != nil {
+		return err
+	}
+	for _, k := range set.Keys() {
+		if set.Len() == 1 {
+			fmt.Fprintln(e.stdout, k.Thumbprint())
+		} else {
+			fmt.Fprintf(e.stdout, "%s %s\n", k.Thumbprint(), k.KeyID())
+		}
+	}
+	return nil
+}
