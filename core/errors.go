@@ -139,6 +139,13 @@ type Error struct {
 	errs  []error // several failures reported at once (claim rules)
 }
 
+// Errorf returns an [*Error] with code and a formatted message, for
+// packages that report failures in this package's terms (the WebAssembly
+// guest, the host).
+func Errorf(code Code, format string, args ...any) error {
+	return newError(code, format, args...)
+}
+
 func newError(code Code, format string, args ...any) *Error {
 	return &Error{code: code, msg: fmt.Sprintf(format, args...)}
 }
@@ -171,7 +178,7 @@ func (e *Error) Code() Code { return e.code }
 // Message returns the failure's message without the code.
 func (e *Error) Message() string {
 	if e.cause != nil {
-		return e.msg + ": " + e.cause.Error()
+		return e.msg + ": " + MessageOf(e.cause)
 	}
 	return e.msg
 }

@@ -9,7 +9,6 @@ import (
 	"crypto/rsa"
 	"crypto/subtle"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"slices"
 
@@ -71,7 +70,8 @@ func KeyParamsFor(alg string) (KeyParams, error) {
 }
 
 // GenerateKey makes a fresh key from crypto/rand. Its key ID is its RFC 7638
-// thumbprint.
+// thumbprint, except for a secret, whose key ID is random (a thumbprint
+// would be a hash of the secret).
 func GenerateKey(p KeyParams) (*Key, error) {
 	var raw any
 	var err error
@@ -121,11 +121,14 @@ func GenerateKey(p KeyParams) (*Key, error) {
 	if err != nil {
 		return nil, err
 	}
+	if k.kty == KeyTypeOct {
+		k.kid = NewTokenID()
+	}
 	return k, nil
 }
 
-// NewSecretKey returns an HMAC key holding a copy of secret. Its key ID is
-// its thumbprint. Signing and verifying refuse a secret shorter than the
+// NewSecretKey returns an HMAC key holding a copy of secret, with no key ID
+// (see [Key.WithKeyID]). Signing and verifying refuse a secret shorter than the
 // algorithm's hash output (RFC 7518 §3.2).
 func NewSecretKey(secret []byte) (*Key, error) {
 	if len(secret) == 0 {
@@ -195,10 +198,13 @@ func keyFromRaw(raw any, meta jwxkey.Meta) (*Key, error) {
 	}
 	if k.alg != "" {
 		if a := lookupAlg(k.alg); a == nil || !k.fits(a) {
-			return nil, newError(CodeInvalidKey, "key \"alg\" %q does not fit a %s key", k.alg, k.describe())
+			return nil, newError(CodeInvalidKey, "key \"alg\" %q does not fit the key (%s)", k.alg, k.describe())
 		}
 	}
-	if k.kid == "" {
+	// A secret's thumbprint is an unsalted hash of the secret: as a kid in
+	// every token it would let anyone test guesses of a weak secret
+	// offline. Secrets get a kid only if given one.
+	if k.kid == "" && k.kty != KeyTypeOct {
 		k.kid = k.Thumbprint()
 	}
 	return k, nil
@@ -232,7 +238,8 @@ func checkECPublic(pub *ecdsa.PublicKey) error {
 // KeyTypeOct.
 func (k *Key) Type() string { return k.kty }
 
-// KeyID returns the key's "kid": as read, or its thumbprint if it had none.
+// KeyID returns the key's "kid": as read, or its thumbprint if it had none
+// (secrets, whose thumbprint would reveal a hash of them, keep "").
 func (k *Key) KeyID() string { return k.kid }
 
 // Algorithm returns the key's JWK "alg", or "" if the key is not limited to
@@ -319,7 +326,7 @@ func (k *Key) WithAlgorithm(alg string) (*Key, error) {
 		return nil, newError(CodeInvalidArgument, "unknown algorithm %q", alg)
 	}
 	if !k.fits(a) {
-		return nil, newError(CodeKeyMismatch, "algorithm %s does not fit a %s key", alg, k.describe())
+		return nil, newError(CodeKeyMismatch, "algorithm %s does not fit the key (%s)", alg, k.describe())
 	}
 	c := *k
 	c.alg = alg
@@ -353,7 +360,7 @@ func (k *Key) fits(a *algorithm) bool {
 // returns "" if it may. It adds use, key_ops and the key's alg to fits.
 func (k *Key) usableFor(a *algorithm, op string) string {
 	if !k.fits(a) {
-		return fmt.Sprintf("a %s key cannot be used with %s", k.describe(), a.name)
+		return fmt.Sprintf("%s key cannot be used with %s", k.describe(), a.name)
 	}
 	if k.alg != "" && k.alg != a.name {
 		return fmt.Sprintf("key is for %s, not %s", k.alg, a.name)
@@ -499,19 +506,3 @@ type keyOptions struct {
 func WithPassphrase(passphrase []byte) KeyOption {
 	return func(o *keyOptions) { o.passphrase = passphrase }
 }
-
-var errNotKey = errors.New("not a key")
-
-// rawFromX509 turns what crypto/x509 parsed into a key value keyFromRaw
-// accepts.
-func rawFromX509(v any) (any, error) {
-	switch r := v.(type) {
-	case *rsa.PrivateKey, *rsa.PublicKey, *ecdsa.PrivateKey, *ecdsa.PublicKey,
-		ed25519.PrivateKey, ed25519.PublicKey:
-		return r, nil
-	case *ed25519.PrivateKey:
-		return *r, nil
-	}
-	return nil, fmt.Errorf("%w: unsupported key type %T", errNotKey, v)
-}
-

@@ -21,7 +21,7 @@ type KeySet struct {
 }
 
 // NewKeySet returns a set of keys, first key active. Key IDs must be
-// distinct.
+// distinct; only secrets may lack one.
 func NewKeySet(keys ...*Key) (*KeySet, error) {
 	if len(keys) > MaxKeySetKeys {
 		return nil, newError(CodeTooLarge, "%d keys is over the limit of %d (MaxKeySetKeys)", len(keys), MaxKeySetKeys)
@@ -31,7 +31,7 @@ func NewKeySet(keys ...*Key) (*KeySet, error) {
 		if k == nil {
 			return nil, newError(CodeInvalidArgument, "nil key in key set")
 		}
-		if seen[k.kid] {
+		if k.kid != "" && seen[k.kid] {
 			return nil, newError(CodeInvalidKey, "duplicate kid %q in key set", k.kid)
 		}
 		seen[k.kid] = true
@@ -108,7 +108,7 @@ func MergeKeySets(sets ...*KeySet) (*KeySet, error) {
 	next:
 		for _, k := range s.keys {
 			for _, have := range keys {
-				if have.kid == k.kid {
+				if have.kid == k.kid && (k.kid != "" || have.Equal(k)) {
 					if !have.Equal(k) {
 						return nil, newError(CodeInvalidKey, "kid %q names two different keys", k.kid)
 					}
@@ -142,7 +142,7 @@ func (s *KeySet) MarshalJSON() ([]byte, error) {
 // ParseKeySet reads keys from a JWKS, a single JWK, or PEM with one or more
 // key blocks. In a JWKS, keys of a type or curve this package does not
 // support are skipped (RFC 7517 §5); malformed keys of a supported type are
-// an error. Keys without a "kid" get their thumbprint.
+// an error. Keys without a "kid" get their thumbprint, secrets excepted.
 func ParseKeySet(data []byte, opts ...KeyOption) (*KeySet, error) {
 	var o keyOptions
 	for _, opt := range opts {

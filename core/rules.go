@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Rule is an access rule over verified claims, parsed by [ParseRule].
@@ -105,7 +106,11 @@ func (r Rule) Check(c *Claims) error {
 	}
 	shown := raw
 	if len(shown) > 80 {
-		shown = append(append([]byte(nil), shown[:77]...), "..."...)
+		cut := 77
+		for cut > 0 && !utf8.RuneStart(shown[cut]) {
+			cut--
+		}
+		shown = append(append([]byte(nil), shown[:cut]...), "..."...)
 	}
 	return newError(CodeForbidden, "rule %q: claim %q is %s", r.text, name, shown)
 }

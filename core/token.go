@@ -114,6 +114,16 @@ func splitCompact(token string) (*compact, error) {
 	return c, nil
 }
 
+// ParseHeader reads a JWS protected header (decoded JSON) with the same
+// rules as verification.
+func ParseHeader(data []byte) (*Header, error) {
+	h := new(Header)
+	if err := parseHeader(data, h); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
 func parseHeader(data []byte, h *Header) error {
 	obj, err := jsonobj.Parse(data, jsonLimits)
 	if err != nil {

@@ -50,7 +50,8 @@ func WithCache(size int) VerifierOption {
 	return func(o *verifierOptions) { o.cacheSize = size }
 }
 
-// Token is a verified token.
+// Token is a verified token. It is read-only: a verifier with a cache hands
+// the same Token to every caller of the same token.
 type Token struct {
 	// Header is the protected header.
 	Header *Header
@@ -140,11 +141,16 @@ func (v *Verifier) Policy() Policy {
 // A token that fails an access rule is returned with a CodeForbidden error,
 // so that the caller can tell who was refused.
 func (v *Verifier) Verify(token string) (*Token, error) {
+	return v.VerifyAt(token, v.now())
+}
+
+// VerifyAt is [Verifier.Verify] judging time as of now rather than by the
+// verifier's clock.
+func (v *Verifier) VerifyAt(token string, now time.Time) (*Token, error) {
 	if len(token) > v.policy.MaxTokenSize {
 		return nil, newError(CodeTooLarge, "token of %d bytes is over the limit of %d", len(token), v.policy.MaxTokenSize)
 	}
 	ks := v.keys.Load()
-	now := v.now()
 	if v.cache != nil {
 		if t, ok := v.cache.get(token, ks.gen, now); ok {
 			return t, nil
@@ -219,7 +225,7 @@ func (v *Verifier) verifySignature(token string, set *KeySet) (verifiedJWS, erro
 			return verifiedJWS{compact: c, key: k}, nil
 		}
 	}
-	if _, hasKid := h.obj.Get("kid"); hasKid {
+	if h.KeyID != "" {
 		return verifiedJWS{}, newError(CodeBadSignature, "%s signature does not verify with key %q", a.name, h.KeyID)
 	}
 	return verifiedJWS{}, newError(CodeBadSignature, "%s signature does not verify with any of %d keys", a.name, len(candidates))
@@ -229,7 +235,7 @@ func (v *Verifier) verifySignature(token string, set *KeySet) (verifiedJWS, erro
 // "kid" every key that fits the algorithm. Keys the header carries (jwk,
 // jku, x5u, x5c) are never among them (RFC 8725 §3.10).
 func (v *Verifier) candidates(a *algorithm, h *Header, set *KeySet) ([]*Key, error) {
-	if _, hasKid := h.obj.Get("kid"); hasKid {
+	if h.KeyID != "" {
 		k := set.Lookup(h.KeyID)
 		if k == nil {
 			return nil, newError(CodeUnknownKID, "no key with kid %q in the key set", h.KeyID)
@@ -318,6 +324,13 @@ func (v *Verifier) window(c *Claims) (from, until time.Time) {
 	if !c.NotBefore.IsZero() {
 		from = c.NotBefore.Add(-p.Leeway)
 	}
+	// checkClaims also refuses an "iat" after now (plus leeway); a hit must
+	// not outlive that either, should the clock step back.
+	if !c.IssuedAt.IsZero() {
+		if start := c.IssuedAt.Add(-p.Leeway); start.After(from) {
+			from = start
+		}
+	}
 	if !c.ExpiresAt.IsZero() {
 		until = c.ExpiresAt.Add(p.Leeway)
 	}
@@ -359,4 +372,3 @@ func roughDuration(d time.Duration) string {
 	}
 	return fmt.Sprintf("%dd", int(d/(24*time.Hour)))
 }
-

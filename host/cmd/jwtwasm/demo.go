@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/jwtwasm/jwtwasm/core"
 )
 
 const demoAbout = `
@@ -135,7 +137,7 @@ func runDemo(e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "%s(exit %d: %s)%s\n", c.dim, status, mark, c.reset)
 	}
 	if failed > 0 {
-		return &cliError{code: 0, msg: fmt.Sprintf("demo: %d steps did not behave as expected", failed)}
+		return &cliError{code: core.CodeInternal, msg: fmt.Sprintf("demo: %d steps did not behave as expected", failed)}
 	}
 	fmt.Fprintf(e.stdout, "\n%sEvery step behaved as expected.%s\n", c.bold, c.reset)
 	return nil

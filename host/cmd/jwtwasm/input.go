@@ -88,7 +88,10 @@ func readToken(e *env, args []string) (string, error) {
 		}
 		return strings.TrimSpace(string(data)), nil
 	}
-	if strings.Count(arg, ".") < 2 && !strings.ContainsAny(arg, "{}") {
+	if strings.Count(arg, ".") < 2 {
+		if _, err := os.Stat(arg); err != nil && (strings.ContainsAny(arg, `/\`) || filepath.Ext(arg) != "") {
+			return "", inputError("cannot read %s", describePathErr(arg, err))
+		}
 		return "", inputError("%q is neither a file nor a token", arg)
 	}
 	return strings.TrimSpace(arg), nil
@@ -272,17 +275,25 @@ func clock(now string) (func() time.Time, error) {
 	return func() time.Time { return t }, nil
 }
 
-// readJSONArg reads inline JSON, @file, or - for stdin.
+// readJSONArg reads inline JSON, @file, or - for stdin. An empty file or
+// stdin is an error: it is more likely a failed pipeline than "no claims".
 func readJSONArg(e *env, arg string) ([]byte, error) {
+	path := ""
 	switch {
 	case arg == "":
 		return nil, nil
 	case arg == "-":
-		return readSource(e, "-")
+		path = "-"
 	case strings.HasPrefix(arg, "@"):
-		return readSource(e, arg[1:])
+		path = arg[1:]
+	default:
+		return []byte(arg), nil
 	}
-	return []byte(arg), nil
+	data, err := readSource(e, path)
+	if err == nil && len(bytes.TrimSpace(data)) == 0 {
+		return nil, inputError("%s is empty: want a JSON object", displayName(path))
+	}
+	return data, err
 }
 
 // writeOutput writes data to path atomically (temp file, then rename), or
@@ -292,12 +303,22 @@ func writeOutput(e *env, path string, data []byte, mode os.FileMode, force bool)
 		_, err := e.stdout.Write(data)
 		return err
 	}
-	if !force {
-		if _, err := os.Lstat(path); err == nil {
-			return withHint(inputError("%q exists; not replacing it", path), "use --force to replace it")
-		}
+	if err := refuseExisting(path, force); err != nil {
+		return err
 	}
 	return atomicWrite(path, data, mode)
+}
+
+// refuseExisting returns an error if path (a file, not stdout) exists and
+// force is not set.
+func refuseExisting(path string, force bool) error {
+	if force || path == "" || path == "-" {
+		return nil
+	}
+	if _, err := os.Lstat(path); err == nil {
+		return withHint(inputError("%q exists; not replacing it", path), "use --force to replace it")
+	}
+	return nil
 }
 
 func atomicWrite(path string, data []byte, mode os.FileMode) error {

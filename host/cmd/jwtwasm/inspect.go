@@ -35,7 +35,7 @@ func runInspect(e *env, args []string) error {
 	}
 	token, err := readToken(e, pos)
 	if err != nil {
-		return err
+		return rejected(err)
 	}
 	clk, err := clock(now)
 	if err != nil {
@@ -56,7 +56,7 @@ func runInspect(e *env, args []string) error {
 	}
 	in, err := core.Inspect(token, opts...)
 	if err != nil {
-		return err
+		return rejected(err)
 	}
 	if asJSON {
 		out := map[string]any{
@@ -145,4 +145,3 @@ func colorEnabled(w io.Writer) bool {
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
-

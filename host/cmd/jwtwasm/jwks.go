@@ -113,8 +113,10 @@ func runJWKSRotate(e *env, args []string) error {
 	kp.addFlags(fs)
 	var keep int
 	var out string
+	var force bool
 	fs.IntVar(&keep, "keep", 0, "keep at most `N` retiring keys (default: keep all)")
 	fs.StringVar(&out, "o", "", "write the rotated set to `FILE` instead of replacing the input")
+	fs.BoolVar(&force, "force", false, "replace the -o file if it exists")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -124,6 +126,9 @@ func runJWKSRotate(e *env, args []string) error {
 	}
 	if keep < 0 {
 		return usageError("--keep %d: want 0 or more", keep)
+	}
+	if err := refuseExisting(out, force); err != nil {
+		return err
 	}
 	ks := keySources{key: pos[0]}
 	set, err := ks.load(e)

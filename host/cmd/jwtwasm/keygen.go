@@ -115,7 +115,7 @@ func runKeygen(e *env, args []string) error {
 	kp.addFlags(fs)
 	var format, pemFormat, out, pub, passFile string
 	var force bool
-	fs.StringVar(&format, "format", "pem", "output format: pem, jwk or jwks")
+	fs.StringVar(&format, "format", "", "output format: pem, jwk or jwks (default pem; jwk for secrets)")
 	fs.StringVar(&pemFormat, "pem-format", "pkcs8", "PEM encoding of the private key: pkcs8, pkcs1 (RSA) or sec1 (EC)")
 	fs.StringVar(&out, "o", "", "write the private key to `FILE` (mode 0600) instead of stdout")
 	fs.StringVar(&pub, "pub", "", "also write the public key to `FILE`, in the same format")
@@ -128,16 +128,29 @@ func runKeygen(e *env, args []string) error {
 	if len(pos) > 0 {
 		return usageError("keygen takes no arguments, got %q", pos)
 	}
+	// Check both outputs before writing either: a refusal must not leave a
+	// new public key beside the old private key.
+	for _, p := range []string{out, pub} {
+		if err := refuseExisting(p, force); err != nil {
+			return err
+		}
+	}
 	pass, err := passphrase(e, passFile)
 	if err != nil {
 		return err
 	}
-	if pass != nil && format != "pem" {
+	if pass != nil && format != "pem" && format != "" {
 		return usageError("only PEM private keys can be encrypted; use --format pem")
 	}
 	key, err := kp.generate(nil)
 	if err != nil {
 		return err
+	}
+	if format == "" {
+		format = "pem"
+		if key.Type() == core.KeyTypeOct {
+			format = "jwk" // a secret has no PEM form
+		}
 	}
 	if pub != "" && key.Type() == core.KeyTypeOct {
 		return usageError("an HMAC secret has no public key; drop --pub")

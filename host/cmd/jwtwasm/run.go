@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 
 	"github.com/jwtwasm/jwtwasm/core"
@@ -115,6 +114,20 @@ func withHint(err error, hint string) error {
 	return &cliError{code: core.CodeOf(err), msg: core.MessageOf(err), hints: []string{hint}}
 }
 
+// rejection marks an error that judges a token (verify's verdict, a token
+// inspect cannot decode): only these may exit 1.
+type rejection struct{ err error }
+
+func (r *rejection) Error() string { return r.err.Error() }
+func (r *rejection) Unwrap() error { return r.err }
+
+func rejected(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &rejection{err}
+}
+
 // errHelp is returned after a command printed its help.
 var errHelp = errors.New("help shown")
 
@@ -126,9 +139,13 @@ func (e *env) finish(err error) int {
 	if errors.Is(err, errHelp) {
 		return exitOK
 	}
+	// Only a verdict on a token exits 1; a weak key at signing or a key
+	// set over the size limit is an input error whatever its code.
+	var rej *rejection
+	verdict := errors.As(err, &rej)
 	var quiet *quietError
 	if errors.As(err, &quiet) {
-		if core.CodeOf(quiet.err).IsTokenRejection() {
+		if verdict && core.CodeOf(quiet.err).IsTokenRejection() {
 			return exitRejected
 		}
 		return exitUsage
@@ -138,7 +155,7 @@ func (e *env) finish(err error) int {
 		ce = &cliError{code: core.CodeOf(err), msg: core.MessageOf(err)}
 	}
 	status := exitUsage
-	if ce.code.IsTokenRejection() {
+	if verdict && ce.code.IsTokenRejection() {
 		status = exitRejected
 	}
 	if e.json {
@@ -167,9 +184,12 @@ func newFlags(e *env, name, synopsis, about, examples string) *flag.FlagSet {
 		fmt.Fprintf(w, "Usage: jwtwasm %s %s\n\n%s\n", name, synopsis, strings.TrimSpace(about))
 		fmt.Fprintf(w, "\nFlags:\n")
 		var lines []string
-		fs.VisitAll(func(f *flag.Flag) {
+		fs.VisitAll(func(f *flag.Flag) { // in name order
 			typ, help := flag.UnquoteUsage(f)
 			line := "  --" + f.Name
+			if len(f.Name) == 1 {
+				line = "  -" + f.Name // as typed in the examples: -o FILE
+			}
 			if typ != "" {
 				line += " " + typ
 			}
@@ -179,7 +199,9 @@ func newFlags(e *env, name, synopsis, about, examples string) *flag.FlagSet {
 			}
 			lines = append(lines, line)
 		})
-		sort.Strings(lines)
+		if len(lines) == 0 {
+			lines = append(lines, "  none")
+		}
 		fmt.Fprintln(w, strings.Join(lines, "\n"))
 		if examples != "" {
 			fmt.Fprintf(w, "\nExamples:\n%s\n", strings.TrimRight(examples, "\n"))
@@ -191,11 +213,16 @@ func newFlags(e *env, name, synopsis, about, examples string) *flag.FlagSet {
 // parseFlags parses flags that may come before, between or after the
 // positional arguments, and returns the positional ones.
 func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	// The flag package calls Usage itself on -h and on every parse error;
+	// help goes out once, here, and never after a bad flag.
+	help := fs.Usage
+	fs.Usage = func() {}
+	defer func() { fs.Usage = help }()
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				fs.Usage()
+				help()
 				return nil, errHelp
 			}
 			return nil, withHint(usageError("%s", err.Error()), fmt.Sprintf("run \"jwtwasm %s --help\"", fs.Name()))
@@ -237,4 +264,3 @@ func (r *repeatFlag) Set(v string) error {
 }
 
 func version() string { return "v0.1.0-dev" }
-

@@ -86,7 +86,7 @@ func runVerify(e *env, args []string) error {
 	}
 	token, err := readToken(e, pos)
 	if err != nil {
-		return err
+		return rejected(err)
 	}
 	policy, err := pf.policy()
 	if err != nil {
@@ -106,7 +106,7 @@ func runVerify(e *env, args []string) error {
 	}
 	tok, verr := v.Verify(token)
 	if verr != nil && tok == nil {
-		return verr
+		return rejected(verr)
 	}
 	if e.json {
 		out := map[string]any{
@@ -119,13 +119,13 @@ func runVerify(e *env, args []string) error {
 			out["error"] = map[string]string{"code": core.CodeOf(verr).String(), "message": core.MessageOf(verr)}
 			writeJSON(e.stdout, out)
 			e.json = false // already reported
-			return silentError(verr)
+			return silentError(rejected(verr))
 		}
 		writeJSON(e.stdout, out)
 		return nil
 	}
 	if verr != nil {
-		return verr
+		return rejected(verr)
 	}
 	_, err = fmt.Fprintf(e.stdout, "%s\n", indentJSON(tok.Claims.JSON()))
 	return err

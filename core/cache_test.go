@@ -1,0 +1,251 @@
+package core
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+)
+
+// clockAt is a settable clock for one goroutine.
+type clockAt struct{ t time.Time }
+
+func (c *clockAt) now() time.Time { return c.t }
+
+func TestCacheHit(t *testing.T) {
+	t.Parallel()
+	es := fixedKey(t, "p256")
+	v := mustVerifier(t, mustSet(t, es.Public()), Policy{Algorithms: []string{"ES256"}}, WithClock(at(testNow)), WithCache(8))
+	tok := mustSign(t, es, validClaims(t))
+	first, err := v.Verify(tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.cache.len() != 1 {
+		t.Fatalf("cache holds %d tokens after one verify, want 1", v.cache.len())
+	}
+	second, err := v.Verify(tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second != first {
+		t.Error("the second verify of the same token was not a cache hit")
+	}
+	// Failures and forbidden tokens are not cached.
+	_, _ = v.Verify(flipSignatureByte(t, tok, 1))
+	_, _ = v.Verify("garbage")
+	if v.cache.len() != 1 {
+		t.Errorf("cache holds %d tokens, want 1: a failure was cached", v.cache.len())
+	}
+	rules := mustVerifier(t, mustSet(t, es.Public()), Policy{Algorithms: []string{"ES256"}, Require: []string{"role=admin"}}, WithClock(at(testNow)), WithCache(8))
+	for range 2 {
+		tk, err := rules.Verify(tok)
+		wantCode(t, err, CodeForbidden)
+		if tk == nil {
+			t.Fatal("forbidden without the token")
+		}
+	}
+	if rules.cache.len() != 0 {
+		t.Error("a forbidden token was cached")
+	}
+	// Without WithCache there is no cache, and each verify is fresh.
+	plain := mustVerifier(t, mustSet(t, es.Public()), Policy{Algorithms: []string{"ES256"}}, WithClock(at(testNow)))
+	a, _ := plain.Verify(tok)
+	b, _ := plain.Verify(tok)
+	if plain.cache != nil || a == b {
+		t.Error("a verifier without WithCache cached")
+	}
+}
+
+// TestCacheWindow checks that a cached verdict is never served where a
+// fresh verification would refuse the token.
+func TestCacheWindow(t *testing.T) {
+	t.Parallel()
+	es := fixedKey(t, "p256")
+	set := mustSet(t, es.Public())
+	tests := []struct {
+		name   string
+		claims map[string]any
+		policy Policy
+		later  time.Duration // clock move after the first verify
+		want   Code          // 0: still valid (a hit)
+	}{
+		{"before exp: hit", map[string]any{"exp": testNow.Add(time.Hour).Unix()}, Policy{}, 59 * time.Minute, 0},
+		{"at exp: expired", map[string]any{"exp": testNow.Add(time.Hour).Unix()}, Policy{}, time.Hour, CodeExpired},
+		{"after exp: expired", map[string]any{"exp": testNow.Add(time.Hour).Unix()}, Policy{}, 2 * time.Hour, CodeExpired},
+		{"within leeway: hit", map[string]any{"exp": testNow.Add(time.Hour).Unix()}, Policy{Leeway: time.Minute}, time.Hour + 59*time.Second, 0},
+		{"at exp plus leeway: expired", map[string]any{"exp": testNow.Add(time.Hour).Unix()}, Policy{Leeway: time.Minute}, time.Hour + time.Minute, CodeExpired},
+		{"over max age: expired", map[string]any{"exp": testNow.Add(24 * time.Hour).Unix(), "iat": testNow.Unix()}, Policy{MaxAge: time.Hour}, time.Hour + time.Second, CodeExpired},
+		{"within max age: hit", map[string]any{"exp": testNow.Add(24 * time.Hour).Unix(), "iat": testNow.Unix()}, Policy{MaxAge: time.Hour}, 59 * time.Minute, 0},
+		{"clock back before nbf", map[string]any{"exp": testNow.Add(time.Hour).Unix(), "nbf": testNow.Unix()}, Policy{}, -time.Second, CodeNotYetValid},
+		{"clock back within nbf leeway", map[string]any{"exp": testNow.Add(time.Hour).Unix(), "nbf": testNow.Unix()}, Policy{Leeway: time.Minute}, -time.Minute, 0},
+		{"clock back before iat", map[string]any{"exp": testNow.Add(time.Hour).Unix(), "iat": testNow.Unix()}, Policy{}, -time.Second, CodeIssuedInFuture},
+		{"clock back before iat, within leeway", map[string]any{"exp": testNow.Add(time.Hour).Unix(), "iat": testNow.Unix()}, Policy{Leeway: time.Minute}, -30 * time.Second, 0},
+		{"no exp allowed: hit much later", map[string]any{"sub": "x"}, Policy{AllowNoExpiry: true}, 1000 * time.Hour, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			clock := &clockAt{t: testNow}
+			p := tt.policy
+			p.Algorithms = []string{"ES256"}
+			cached := mustVerifier(t, set, p, WithClock(clock.now), WithCache(4))
+			fresh := mustVerifier(t, set, p, WithClock(clock.now))
+			tok := mustSign(t, es, claimsJSON(t, tt.claims))
+			first, err := cached.Verify(tok)
+			if err != nil {
+				t.Fatal(err)
+			}
+			clock.t = testNow.Add(tt.later)
+			got, err := cached.Verify(tok)
+			checkErr(t, err, tt.want)
+			// The cached verifier agrees with a fresh one.
+			_, ferr := fresh.Verify(tok)
+			if CodeOf(err) != CodeOf(ferr) {
+				t.Errorf("cached verdict %v, fresh verdict %v", err, ferr)
+			}
+			if tt.want == 0 && got != first {
+				t.Error("a token inside its window was not a hit")
+			}
+			if tt.want != 0 && cached.cache.len() != 0 {
+				t.Error("the stale entry stayed in the cache")
+			}
+		})
+	}
+}
+
+func TestCacheUpdateKeys(t *testing.T) {
+	t.Parallel()
+	es := fixedKey(t, "p256")
+	ed := fixedKey(t, "ed")
+	v := mustVerifier(t, mustSet(t, es.Public(), ed.Public()), Policy{Algorithms: []string{"ES256", "EdDSA"}}, WithClock(at(testNow)), WithCache(4))
+	tok := mustSign(t, es, validClaims(t))
+	first, err := v.Verify(tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A new set that still has the key: verified again, not served stale.
+	if err := v.UpdateKeys(mustSet(t, ed.Public(), es.Public())); err != nil {
+		t.Fatal(err)
+	}
+	again, err := v.Verify(tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again == first {
+		t.Error("a verdict from the old key set was served after UpdateKeys")
+	}
+	// A set without the key: refused at once.
+	if err := v.UpdateKeys(mustSet(t, ed.Public())); err != nil {
+		t.Fatal(err)
+	}
+	_, err = v.Verify(tok)
+	wantCode(t, err, CodeUnknownKID)
+	// Back to a set with the key.
+	if err := v.UpdateKeys(mustSet(t, es.Public())); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.Verify(tok); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestCacheEviction(t *testing.T) {
+	t.Parallel()
+	key := fixedKey(t, "oct")
+	v := mustVerifier(t, mustSet(t, key), Policy{Algorithms: []string{"HS256"}}, WithClock(at(testNow)), WithCache(2))
+	toks := make([]string, 3)
+	for i := range toks {
+		toks[i] = mustSign(t, key, claimsJSON(t, map[string]any{"n": i, "exp": testNow.Add(time.Hour).Unix()}))
+	}
+	verify := func(i int) *Token {
+		t.Helper()
+		tk, err := v.Verify(toks[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tk
+	}
+	a, b, _ := verify(0), verify(1), verify(2) // a is evicted by c
+	if n := v.cache.len(); n != 2 {
+		t.Fatalf("cache holds %d, want 2", n)
+	}
+	if verify(1) != b {
+		t.Error("b, recently used, was evicted")
+	}
+	// Order now b, c: verifying a again evicts c, the least recently used.
+	if verify(0) == a {
+		t.Error("a was not evicted")
+	}
+	if v.cache.len() != 2 {
+		t.Fatalf("cache holds %d, want 2", v.cache.len())
+	}
+	if verify(1) != b {
+		t.Error("b was evicted instead of c")
+	}
+	// Many more tokens never grow it.
+	for i := range 50 {
+		if _, err := v.Verify(mustSign(t, key, claimsJSON(t, map[string]any{"i": i, "exp": testNow.Add(time.Hour).Unix()}))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if v.cache.len() != 2 {
+		t.Errorf("cache holds %d after 50 tokens, want 2", v.cache.len())
+	}
+}
+
+// TestCacheConcurrent runs verifications, with hits, misses and key
+// updates, from many goroutines; run with -race.
+func TestCacheConcurrent(t *testing.T) {
+	t.Parallel()
+	es := fixedKey(t, "p256")
+	ed := fixedKey(t, "ed")
+	setA := mustSet(t, es.Public(), ed.Public())
+	setB := mustSet(t, ed.Public(), es.Public())
+	v := mustVerifier(t, setA, Policy{Algorithms: []string{"ES256", "EdDSA"}}, WithClock(at(testNow)), WithCache(4))
+	var toks []string
+	for i := range 8 {
+		k := es
+		if i%2 == 1 {
+			k = ed
+		}
+		toks = append(toks, mustSign(t, k, claimsJSON(t, map[string]any{"i": i, "exp": testNow.Add(time.Hour).Unix()})))
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 200 {
+				tk, err := v.Verify(toks[(g+i)%len(toks)])
+				if err != nil || tk.Claims == nil {
+					errs <- fmt.Errorf("goroutine %d: %v", g, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := range 100 {
+			set := setA
+			if i%2 == 1 {
+				set = setB
+			}
+			if err := v.UpdateKeys(set); err != nil {
+				errs <- err
+				return
+			}
+		}
+	}()
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if n := v.cache.len(); n > 4 {
+		t.Errorf("cache holds %d, over its size 4", n)
+	}
+}

@@ -1,0 +1,241 @@
+package core
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func kids(s *KeySet) []string {
+	var out []string
+	for _, k := range s.Keys() {
+		out = append(out, k.KeyID())
+	}
+	return out
+}
+
+func TestRotate(t *testing.T) {
+	t.Parallel()
+	k1 := fixedKey(t, "p256").WithKeyID("k1")
+	k2, err := GenerateKey(KeyParams{Type: KeyTypeEC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := mustSet(t, k1)
+	if set.Active() != k1 {
+		t.Fatal("the first private key is not active")
+	}
+	// A token signed before the rotation.
+	before := mustSign(t, set.Active(), validClaims(t))
+
+	rotated, err := set.Rotate(k2, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if set.Len() != 1 || set.Active() != k1 {
+		t.Fatal("Rotate changed the original set")
+	}
+	if rotated.Active() != k2 {
+		t.Fatalf("active key is %s, want k2", rotated.Active().KeyID())
+	}
+	if want := []string{k2.KeyID(), "k1"}; !reflect.DeepEqual(kids(rotated), want) {
+		t.Fatalf("rotated kids = %q, want %q", kids(rotated), want)
+	}
+	retired := rotated.Lookup("k1")
+	if retired == nil || retired.IsPrivate() || !retired.Equal(k1) {
+		t.Fatalf("k1 in the rotated set: %v (want its public part)", retired)
+	}
+
+	// The published set verifies old and new tokens; new ones carry k2's kid.
+	v := mustVerifier(t, rotated.Public(), Policy{Algorithms: []string{"ES256"}}, WithClock(at(testNow)))
+	if tok, err := v.Verify(before); err != nil || tok.Key.KeyID() != "k1" {
+		t.Fatalf("token signed before the rotation: %v", err)
+	}
+	after := mustSign(t, rotated.Active(), validClaims(t))
+	h, _, _ := tokenParts(t, after)
+	if h["kid"] != k2.KeyID() {
+		t.Errorf("new token kid = %v, want %s", h["kid"], k2.KeyID())
+	}
+	if tok, err := v.Verify(after); err != nil || tok.Key.KeyID() != k2.KeyID() {
+		t.Fatalf("token signed after the rotation: %v", err)
+	}
+
+	// keep=1 drops the oldest.
+	k3, _ := GenerateKey(KeyParams{Type: KeyTypeOKP})
+	again, err := rotated.Rotate(k3, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{k3.KeyID(), k2.KeyID()}; !reflect.DeepEqual(kids(again), want) {
+		t.Fatalf("keep=1: kids = %q, want %q", kids(again), want)
+	}
+	if again.Lookup(k2.KeyID()).IsPrivate() {
+		t.Error("the retiring key kept its private part")
+	}
+	v2 := mustVerifier(t, again.Public(), Policy{Algorithms: []string{"ES256", "EdDSA"}}, WithClock(at(testNow)))
+	_, err = v2.Verify(before)
+	wantCode(t, err, CodeUnknownKID)
+	// keep=2 keeps both, keep=0 all.
+	if got, _ := rotated.Rotate(k3, 2); got.Len() != 3 {
+		t.Errorf("keep=2: %d keys, want 3", got.Len())
+	}
+	if got, _ := again.Rotate(fixedKey(t, "p384"), 0); got.Len() != 3 {
+		t.Errorf("keep=0: %d keys, want 3", got.Len())
+	}
+}
+
+func TestRotateErrors(t *testing.T) {
+	t.Parallel()
+	k1 := fixedKey(t, "p256")
+	set := mustSet(t, k1)
+	_, err := set.Rotate(nil, 0)
+	wantCode(t, err, CodeInvalidArgument)
+	_, err = set.Rotate(fixedKey(t, "ed").Public(), 0)
+	wantCode(t, err, CodeInvalidArgument)
+	// The new key under a kid the set already has.
+	_, err = set.Rotate(fixedKey(t, "ed").WithKeyID(k1.KeyID()), 0)
+	wantCode(t, err, CodeInvalidKey)
+}
+
+// TestRotateSecrets: a secret has no public part, so a retiring secret is
+// kept whole (it is what verifies), and the published set leaves it out.
+func TestRotateSecrets(t *testing.T) {
+	t.Parallel()
+	s1 := fixedKey(t, "oct")
+	s2, _ := GenerateKey(KeyParams{Type: KeyTypeOct})
+	rotated, err := mustSet(t, s1).Rotate(s2, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rotated.Len() != 2 || !rotated.Lookup(s1.KeyID()).IsPrivate() {
+		t.Fatal("the retiring secret was not kept")
+	}
+	if rotated.Public().Len() != 0 {
+		t.Error("the published set has secrets")
+	}
+	v := mustVerifier(t, rotated, Policy{Algorithms: []string{"HS256"}}, WithClock(at(testNow)))
+	if _, err := v.Verify(mustSign(t, s1, validClaims(t))); err != nil {
+		t.Errorf("old secret's token: %v", err)
+	}
+}
+
+func TestActive(t *testing.T) {
+	t.Parallel()
+	if mustSet(t).Active() != nil {
+		t.Error("empty set has an active key")
+	}
+	if mustSet(t, fixedKey(t, "ed").Public(), fixedKey(t, "p256")).Active() != nil {
+		t.Error("a set whose first key is public has an active key")
+	}
+	if k := fixedKey(t, "oct"); mustSet(t, k).Active() != k {
+		t.Error("a secret first is not active")
+	}
+}
+
+func TestMergeKeySets(t *testing.T) {
+	t.Parallel()
+	a := fixedKey(t, "p256").Public()
+	b := fixedKey(t, "ed").Public()
+	c := fixedKey(t, "rsa").Public()
+	s1 := mustSet(t, a, b)
+	s2 := mustSet(t, b, c)
+	merged, err := MergeKeySets(s1, s2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{a.KeyID(), b.KeyID(), c.KeyID()}; !reflect.DeepEqual(kids(merged), want) {
+		t.Errorf("merged kids = %q, want %q (in order, b once)", kids(merged), want)
+	}
+	// The same key under one kid, private in one set and public in the
+	// other, is one key.
+	priv := fixedKey(t, "p256")
+	if m, err := MergeKeySets(mustSet(t, priv), mustSet(t, priv.Public())); err != nil || m.Len() != 1 {
+		t.Errorf("private and public of one key: %v, %v", m, err)
+	}
+	// Two different keys under one kid.
+	clash := fixedKey(t, "p384").WithKeyID(a.KeyID())
+	_, err = MergeKeySets(s1, mustSet(t, clash))
+	wantCode(t, err, CodeInvalidKey)
+	// The same key under two kids is two entries.
+	if m, err := MergeKeySets(s1, mustSet(t, a.WithKeyID("alias"))); err != nil || m.Len() != 3 {
+		t.Errorf("one key under two kids: %v, %v", m, err)
+	}
+	// Nothing and one.
+	if m, err := MergeKeySets(); err != nil || m.Len() != 0 {
+		t.Errorf("MergeKeySets() = %v, %v", m, err)
+	}
+	// Over the limit.
+	var many []*Key
+	for range MaxKeySetKeys {
+		k, _ := GenerateKey(KeyParams{Type: KeyTypeOKP})
+		many = append(many, k.Public())
+	}
+	_, err = MergeKeySets(mustSet(t, many...), mustSet(t, a))
+	wantCode(t, err, CodeTooLarge)
+}
+
+func TestKeySetAccessors(t *testing.T) {
+	t.Parallel()
+	a, b := fixedKey(t, "p256"), fixedKey(t, "ed")
+	set := mustSet(t, a, b)
+	if set.Lookup(b.KeyID()) != b || set.Lookup("nope") != nil {
+		t.Error("Lookup")
+	}
+	keys := set.Keys()
+	keys[0] = nil
+	if set.Keys()[0] != a {
+		t.Error("Keys returned the set's own slice")
+	}
+	in := []*Key{a, b}
+	set2 := mustSet(t, in...)
+	in[0] = nil
+	if set2.Keys()[0] != a {
+		t.Error("NewKeySet kept the caller's slice")
+	}
+}
+
+// TestSecretsWithoutKeyID: a secret read without "kid" keeps none (its
+// thumbprint would be a hash of it), so a set may hold several.
+func TestSecretsWithoutKeyID(t *testing.T) {
+	t.Parallel()
+	a, _ := NewSecretKey([]byte(strings.Repeat("a", 32)))
+	b, _ := NewSecretKey([]byte(strings.Repeat("b", 32)))
+	if a.KeyID() != "" || b.KeyID() != "" {
+		t.Fatalf("kids %q %q, want none", a.KeyID(), b.KeyID())
+	}
+	set, err := NewKeySet(a, b)
+	if err != nil {
+		t.Fatalf("two secrets without kid: %v", err)
+	}
+	// A token without kid is tried against both.
+	v := mustVerifier(t, set, Policy{Algorithms: []string{"HS256"}}, WithClock(at(testNow)))
+	tok := mustSign(t, b, validClaims(t))
+	if h, _, _ := tokenParts(t, tok); h["kid"] != nil {
+		t.Errorf("token of a kid-less secret has kid %v", h["kid"])
+	}
+	if got, err := v.Verify(tok); err != nil || !got.Key.Equal(b) {
+		t.Fatalf("verify: %v", err)
+	}
+	// "kid":"" is no kid.
+	if _, err := v.Verify(rawToken(t, a, "HS256", `{"alg":"HS256","kid":""}`, string(validClaims(t)))); err != nil {
+		t.Errorf("empty kid: %v", err)
+	}
+	// Merging keeps one copy of the same secret, and both different ones.
+	m, err := MergeKeySets(set, mustSet(t, a))
+	if err != nil || m.Len() != 2 {
+		t.Errorf("merge with a duplicate secret: %v, %d keys", err, m.Len())
+	}
+	c, _ := NewSecretKey([]byte(strings.Repeat("c", 32)))
+	m, err = MergeKeySets(set, mustSet(t, c))
+	if err != nil || m.Len() != 3 {
+		t.Errorf("merge with a new secret: %v, %d keys", err, m.Len())
+	}
+	// From JSON, the same.
+	parsed, err := ParseKeySet([]byte(`{"keys":[{"kty":"oct","k":"` + b64.EncodeToString(a.secret) + `"},{"kty":"oct","k":"` + b64.EncodeToString(b.secret) + `"}]}`))
+	if err != nil || parsed.Len() != 2 || parsed.Keys()[0].KeyID() != "" {
+		t.Fatalf("JWKS of kid-less secrets: %v", err)
+	}
+	// Named secrets still may not share a kid.
+	_, err = NewKeySet(a.WithKeyID("s"), b.WithKeyID("s"))
+	wantCode(t, err, CodeInvalidKey)
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Every check and test of the project; .ci/run runs exactly this.
+#   scripts/test.sh
+# Needs only Go (the version in go.mod); tools are pinned in go.mod and run
+# with "go tool".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "format, modules, vet, staticcheck"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then
+  echo "gofmt would change:"; echo "$unformatted"; exit 1
+fi
+go mod tidy -diff
+go vet ./...
+go tool staticcheck ./...
+
+step "core builds for WebAssembly (GOOS=wasip1 GOARCH=wasm)"
+GOOS=wasip1 GOARCH=wasm go build ./core/...
+
+step "tests"
+go test -count=1 ./...
+
+step "race detector on core and the command"
+go test -count=1 -race -short ./core/... ./host/...
+
+step "fuzz smoke (a few seconds per target)"
+bash scripts/fuzz.sh "${FUZZ_SECONDS:-3}"
+
+step "benchmark smoke (one iteration each, no timing asserted)"
+go test -count=1 -run '^$' -bench . -benchtime=1x ./core/...
+
+echo
+echo "all checks passed"
