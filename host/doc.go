@@ -1,0 +1,30 @@
+// Package host runs the jwtwasm WebAssembly module in a Go program through
+// wazero: the same bytes that verify tokens in Node, a browser or a proxy
+// plugin verify them here, with the same verdicts and error codes as
+// package core natively.
+//
+// Most programs need three calls:
+//
+//	rt, err := host.New(ctx)                        // compile, start one instance
+//	v, err := rt.NewVerifier(ctx, jwks, policy)     // keys and policy, once
+//	tok, err := v.Verify(ctx, token)                // any number of times, concurrently
+//
+// and rt.Close(ctx) at the end. Errors carry core's codes:
+// errors.Is(err, core.CodeExpired) works as it does natively.
+//
+// # Instances and limits
+//
+// A [Runtime] keeps a pool of module instances (GOMAXPROCS by default,
+// [WithPoolSize]); a call takes one, and waits when all are busy. A
+// verifier is prepared in whichever instance serves a call, on first use.
+// Each instance's memory is bounded ([WithMemoryLimitPages]); a call that
+// traps discards its instance, the next call starts a fresh one, and the
+// caller gets a CodeInternal error. Calls honour their context: when it is
+// done, the instance running the call is closed and the call returns the
+// context's error.
+//
+// # Start-up
+//
+// Compiling the module takes seconds. A Runtime caches the compilation in
+// memory; [WithCompilationCacheDir] keeps it on disk for the next process.
+package host

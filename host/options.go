@@ -1,0 +1,51 @@
+package host
+
+import "runtime"
+
+// Option configures [New].
+type Option func(*options)
+
+type options struct {
+	module      []byte
+	cacheDir    string
+	interpreter bool
+	poolSize    int
+	memoryPages uint32
+}
+
+// DefaultMemoryLimitPages bounds each instance's linear memory: 1024 pages
+// of 64 KiB, 64 MiB. An instance verifying tokens uses a few MiB; the
+// bound keeps a hostile input from taking the process's memory with it.
+const DefaultMemoryLimitPages = 1024
+
+func defaultOptions() options {
+	return options{poolSize: runtime.GOMAXPROCS(0), memoryPages: DefaultMemoryLimitPages}
+}
+
+// WithModule runs module instead of the embedded one (wasm/blob), for
+// example a build of a patched core. It must export ABI version
+// abi.Version.
+func WithModule(module []byte) Option { return func(o *options) { o.module = module } }
+
+// WithCompilationCacheDir keeps compiled code in dir, so that a second
+// process starts in milliseconds instead of compiling the module again
+// (seconds). The command uses the user cache directory. Without it, the
+// compilation is cached in memory for the life of the process.
+func WithCompilationCacheDir(dir string) Option { return func(o *options) { o.cacheDir = dir } }
+
+// WithInterpreter runs the module in wazero's interpreter rather than its
+// compiler. The compiler is the default where wazero supports it (amd64
+// and arm64); the interpreter is used elsewhere regardless.
+func WithInterpreter() Option { return func(o *options) { o.interpreter = true } }
+
+// WithPoolSize sets how many module instances may run at once: calls
+// beyond it wait for a free instance. The default is GOMAXPROCS. Values
+// below 1 count as 1.
+func WithPoolSize(n int) Option { return func(o *options) { o.poolSize = max(n, 1) } }
+
+// WithMemoryLimitPages bounds each instance's memory in 64 KiB pages
+// (default DefaultMemoryLimitPages). A call that needs more traps; the
+// instance is then replaced and the call returns an error.
+func WithMemoryLimitPages(pages uint32) Option {
+	return func(o *options) { o.memoryPages = pages }
+}

@@ -1,0 +1,259 @@
+package host
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+
+	"github.com/jwtwasm/jwtwasm/core/abi"
+	"github.com/jwtwasm/jwtwasm/wasm/blob"
+)
+
+// Runtime runs the jwtwasm module: one compiled module and a pool of
+// instances. It is safe for concurrent use; each instance serves one call
+// at a time.
+type Runtime struct {
+	rt       wazero.Runtime
+	cache    wazero.CompilationCache
+	compiled wazero.CompiledModule
+	opts     options
+
+	idle   chan *instance // instances ready for a call
+	slots  chan struct{}  // one token per instance that may exist
+	closed atomic.Bool
+	mu     sync.Mutex // guards all
+	all    map[*instance]struct{}
+}
+
+// New compiles the module and starts one instance, so that a module that
+// cannot run fails here rather than on the first call. Close releases
+// everything it holds.
+func New(ctx context.Context, opts ...Option) (*Runtime, error) {
+	o := defaultOptions()
+	for _, opt := range opts {
+		opt(&o)
+	}
+	module := o.module
+	if module == nil {
+		module = blob.Module
+	}
+	var cfg wazero.RuntimeConfig
+	if o.interpreter {
+		cfg = wazero.NewRuntimeConfigInterpreter()
+	} else {
+		cfg = wazero.NewRuntimeConfig()
+	}
+	r := &Runtime{opts: o, all: map[*instance]struct{}{}}
+	if o.cacheDir != "" {
+		c, err := wazero.NewCompilationCacheWithDir(o.cacheDir)
+		if err != nil {
+			return nil, fmt.Errorf("jwtwasm: compilation cache %q: %w", o.cacheDir, err)
+		}
+		r.cache = c
+	} else {
+		r.cache = wazero.NewCompilationCache()
+	}
+	cfg = cfg.WithCompilationCache(r.cache).
+		WithCloseOnContextDone(true).
+		WithMemoryLimitPages(o.memoryPages)
+	r.rt = wazero.NewRuntimeWithConfig(ctx, cfg)
+	if _, err := wasi_snapshot_preview1.Instantiate(ctx, r.rt); err != nil {
+		r.Close(ctx)
+		return nil, fmt.Errorf("jwtwasm: WASI: %w", err)
+	}
+	compiled, err := r.rt.CompileModule(ctx, module)
+	if err != nil {
+		r.Close(ctx)
+		return nil, fmt.Errorf("jwtwasm: compiling the module: %w", err)
+	}
+	r.compiled = compiled
+	if err := checkShape(compiled); err != nil {
+		r.Close(ctx)
+		return nil, err
+	}
+	r.idle = make(chan *instance, o.poolSize)
+	r.slots = make(chan struct{}, o.poolSize)
+	r.slots <- struct{}{}
+	inst, err := r.newInstance(ctx)
+	if err != nil {
+		<-r.slots
+		r.Close(ctx)
+		return nil, err
+	}
+	r.idle <- inst
+	return r, nil
+}
+
+// checkShape verifies that the module exports every ABI function with the
+// right signature.
+func checkShape(m wazero.CompiledModule) error {
+	defs := m.ExportedFunctions()
+	for _, want := range abi.Exports {
+		d, ok := defs[want.Name]
+		if !ok {
+			return fmt.Errorf("jwtwasm: the module does not export %s(%s) -> %s", want.Name,
+				strings.Join(want.Params, ", "), strings.Join(want.Results, ", "))
+		}
+		got := signature(d.ParamTypes(), d.ResultTypes())
+		if exp := signature2(want.Params, want.Results); got != exp {
+			return fmt.Errorf("jwtwasm: the module exports %s with signature %s, want %s", want.Name, got, exp)
+		}
+	}
+	return nil
+}
+
+func signature(params, results []api.ValueType) string {
+	names := func(ts []api.ValueType) string {
+		s := make([]string, len(ts))
+		for i, t := range ts {
+			s[i] = api.ValueTypeName(t)
+		}
+		return strings.Join(s, ", ")
+	}
+	return "(" + names(params) + ") -> (" + names(results) + ")"
+}
+
+func signature2(params, results []string) string {
+	return "(" + strings.Join(params, ", ") + ") -> (" + strings.Join(results, ", ") + ")"
+}
+
+// ErrClosed is returned by calls on a closed Runtime or Verifier.
+var ErrClosed = errors.New("jwtwasm: closed")
+
+// acquire returns an idle instance, making one if the pool has room, or
+// waits for one until ctx is done.
+func (r *Runtime) acquire(ctx context.Context) (*instance, error) {
+	if r.closed.Load() {
+		return nil, ErrClosed
+	}
+	select {
+	case inst := <-r.idle:
+		return inst, nil
+	default:
+	}
+	select {
+	case inst := <-r.idle:
+		return inst, nil
+	case r.slots <- struct{}{}:
+		inst, err := r.newInstance(ctx)
+		if err != nil {
+			<-r.slots
+			return nil, err
+		}
+		return inst, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// release returns inst to the pool, or discards it if a call broke it.
+func (r *Runtime) release(ctx context.Context, inst *instance) {
+	if inst.broken || r.closed.Load() {
+		r.discard(ctx, inst)
+		return
+	}
+	r.idle <- inst
+}
+
+func (r *Runtime) discard(ctx context.Context, inst *instance) {
+	r.mu.Lock()
+	delete(r.all, inst)
+	r.mu.Unlock()
+	_ = inst.mod.Close(context.WithoutCancel(ctx))
+	<-r.slots
+}
+
+func (r *Runtime) newInstance(ctx context.Context) (*instance, error) {
+	cfg := wazero.NewModuleConfig().
+		WithName(""). // anonymous: many instances of one module
+		WithStartFunctions("_initialize").
+		WithSysWalltime().
+		WithSysNanotime().
+		WithRandSource(rand.Reader).
+		WithStdout(io.Discard).
+		WithStderr(io.Discard)
+	mod, err := r.rt.InstantiateModule(ctx, r.compiled, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("jwtwasm: starting an instance: %w", err)
+	}
+	inst := &instance{
+		mod:     mod,
+		alloc:   mod.ExportedFunction(abi.ExportAlloc),
+		free:    mod.ExportedFunction(abi.ExportFree),
+		call:    mod.ExportedFunction(abi.ExportCall),
+		verify:  mod.ExportedFunction(abi.ExportVerify),
+		handles: map[*Verifier]int32{},
+	}
+	v, err := mod.ExportedFunction(abi.ExportVersion).Call(ctx)
+	if err != nil {
+		mod.Close(ctx)
+		return nil, fmt.Errorf("jwtwasm: %s: %w", abi.ExportVersion, err)
+	}
+	if got := int32(v[0]); got != abi.Version {
+		mod.Close(ctx)
+		return nil, fmt.Errorf("jwtwasm: the module speaks ABI version %d, this host %d", got, abi.Version)
+	}
+	r.mu.Lock()
+	r.all[inst] = struct{}{}
+	r.mu.Unlock()
+	return inst, nil
+}
+
+// Instances reports how many module instances exist now.
+func (r *Runtime) Instances() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.all)
+}
+
+// Close closes every instance, the compiled module, the runtime and the
+// compilation cache. Calls under way fail; later calls return ErrClosed.
+func (r *Runtime) Close(ctx context.Context) error {
+	if r.closed.Swap(true) {
+		return nil
+	}
+	var err error
+	if r.rt != nil {
+		err = r.rt.Close(ctx) // closes every module instance
+	}
+	if r.cache != nil {
+		if cerr := r.cache.Close(ctx); err == nil {
+			err = cerr
+		}
+	}
+	return err
+}
+
+// do runs f on an instance from the pool.
+func (r *Runtime) do(ctx context.Context, f func(*instance) ([]byte, error)) ([]byte, error) {
+	inst, err := r.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer r.release(ctx, inst)
+	r.freeRetired(ctx, inst)
+	return f(inst)
+}
+
+// call runs an operation with a JSON request and decodes a successful
+// result into out.
+func (r *Runtime) call(ctx context.Context, op abi.Op, req, out any) error {
+	body, err := jsonMarshal(req)
+	if err != nil {
+		return err
+	}
+	res, err := r.do(ctx, func(inst *instance) ([]byte, error) { return inst.callOp(ctx, op, body) })
+	if err != nil {
+		return err
+	}
+	return decodeResult(res, out)
+}

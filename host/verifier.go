@@ -1,0 +1,167 @@
+package host
+
+import (
+	"context"
+	"encoding/json"
+	"sync/atomic"
+	"time"
+
+	"github.com/jwtwasm/jwtwasm/core"
+	"github.com/jwtwasm/jwtwasm/core/abi"
+)
+
+// Verifier is a prepared verifier in the module: keys parsed and policy
+// checked once, then any number of tokens. It is present in whichever
+// instance serves a call (prepared there on first use). It is safe for
+// concurrent use.
+type Verifier struct {
+	r      *Runtime
+	req    []byte       // the OpVerifierNew request, keys as a plain JWKS
+	keys   *core.KeySet // the same keys natively, to fill Token.Key
+	closed atomic.Bool
+}
+
+// VerifierOption configures [Runtime.NewVerifier].
+type VerifierOption func(*abi.VerifierRequest)
+
+// WithPassphrase decrypts an encrypted PKCS#8 key in the key document.
+func WithPassphrase(passphrase []byte) VerifierOption {
+	return func(r *abi.VerifierRequest) { r.Passphrase = string(passphrase) }
+}
+
+// WithCache keeps up to n verified tokens in each instance, as
+// core.WithCache does.
+func WithCache(n int) VerifierOption {
+	return func(r *abi.VerifierRequest) { r.Cache = n }
+}
+
+// NewVerifier prepares a verifier for keys, a key document (JWKS, JWK or
+// PEM, as core.ParseKeySet reads), under policy p. Errors are those of
+// core.NewVerifier, with the same codes.
+func (r *Runtime) NewVerifier(ctx context.Context, keys []byte, p core.Policy, opts ...VerifierOption) (*Verifier, error) {
+	req := abi.VerifierRequest{KeysRequest: abi.KeysRequest{Keys: string(keys)}, Policy: abi.PolicyFrom(p)}
+	for _, opt := range opts {
+		opt(&req)
+	}
+	// Decrypt and normalise the keys once: every other instance then
+	// parses a plain JWKS instead of running the passphrase's KDF again.
+	var plain abi.ConvertResult
+	if err := r.call(ctx, abi.OpConvertKeys, abi.ConvertRequest{KeysRequest: req.KeysRequest, To: "jwks"}, &plain); err != nil {
+		return nil, err
+	}
+	set, err := core.ParseKeySet([]byte(plain.Output))
+	if err != nil {
+		return nil, err
+	}
+	req.KeysRequest = abi.KeysRequest{Keys: plain.Output}
+	body, err := jsonMarshal(req)
+	if err != nil {
+		return nil, err
+	}
+	v := &Verifier{r: r, req: body, keys: set}
+	// Prepare it in one instance now, so that policy errors surface here.
+	if _, err := r.do(ctx, func(inst *instance) ([]byte, error) {
+		_, err := inst.handleFor(ctx, v)
+		return nil, err
+	}); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// handleFor returns v's handle in this instance, preparing it if needed.
+func (inst *instance) handleFor(ctx context.Context, v *Verifier) (int32, error) {
+	if h, ok := inst.handles[v]; ok {
+		return h, nil
+	}
+	res, err := inst.callOp(ctx, abi.OpVerifierNew, v.req)
+	if err != nil {
+		return 0, err
+	}
+	var hr abi.HandleResult
+	if err := decodeResult(res, &hr); err != nil {
+		return 0, err
+	}
+	inst.handles[v] = hr.Handle
+	return hr.Handle, nil
+}
+
+// freeRetired frees the handles of closed verifiers held by inst.
+func (r *Runtime) freeRetired(ctx context.Context, inst *instance) {
+	for v, h := range inst.handles {
+		if !v.closed.Load() {
+			continue
+		}
+		req, _ := json.Marshal(abi.HandleRequest{Handle: h})
+		if _, err := inst.callOp(ctx, abi.OpVerifierFree, req); err != nil {
+			return
+		}
+		delete(inst.handles, v)
+	}
+}
+
+// Verify checks a compact JWT as core.Verifier.Verify does, inside the
+// module, by the module's clock (the host's wall clock).
+func (v *Verifier) Verify(ctx context.Context, token string) (*core.Token, error) {
+	return v.VerifyAt(ctx, token, time.Time{})
+}
+
+// VerifyAt is Verify judging time as of now; the zero Time means the clock.
+// The module works in milliseconds.
+func (v *Verifier) VerifyAt(ctx context.Context, token string, now time.Time) (*core.Token, error) {
+	if v.closed.Load() {
+		return nil, ErrClosed
+	}
+	var nowMillis int64
+	if !now.IsZero() {
+		nowMillis = now.UnixMilli()
+		if nowMillis == 0 {
+			nowMillis = -1 // 0 would mean "the clock"; 1 ms off at the epoch
+		}
+	}
+	res, err := v.r.do(ctx, func(inst *instance) ([]byte, error) {
+		h, err := inst.handleFor(ctx, v)
+		if err != nil {
+			return nil, err
+		}
+		return inst.verifyToken(ctx, h, nowMillis, token)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if res[0] != abi.StatusOK {
+		body, err := resultError(res)
+		if body == nil || body.Claims == nil {
+			return nil, err
+		}
+		tok, terr := v.token(body.Header, body.Claims, body.KeyID)
+		if terr != nil {
+			return nil, terr
+		}
+		return tok, err // verified, but refused by an access rule
+	}
+	var vr abi.VerifyResult
+	if err := json.Unmarshal(res[1:], &vr); err != nil {
+		return nil, core.Errorf(core.CodeInternal, "the module returned an unreadable result: %v", err)
+	}
+	return v.token(vr.Header, vr.Claims, vr.KeyID)
+}
+
+func (v *Verifier) token(header, claims []byte, kid string) (*core.Token, error) {
+	h, err := core.ParseHeader(header)
+	if err != nil {
+		return nil, core.Errorf(core.CodeInternal, "the module returned a bad header: %v", err)
+	}
+	c, err := core.ParseClaims(claims)
+	if err != nil {
+		return nil, core.Errorf(core.CodeInternal, "the module returned bad claims: %v", err)
+	}
+	return &core.Token{Header: h, Claims: c, Key: v.keys.Lookup(kid)}, nil
+}
+
+// Close frees the verifier in every instance (at the instance's next use).
+// Later calls return ErrClosed.
+func (v *Verifier) Close(ctx context.Context) error {
+	v.closed.Store(true)
+	return nil
+}
