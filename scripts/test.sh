@@ -16,15 +16,26 @@ fi
 go mod tidy -diff
 go vet ./...
 go tool staticcheck ./...
+GOOS=wasip1 GOARCH=wasm "$(go tool -n staticcheck)" ./wasm/...
 
-step "core builds for WebAssembly (GOOS=wasip1 GOARCH=wasm)"
+step "the committed module is a fresh, reproducible build of wasm/"
 GOOS=wasip1 GOARCH=wasm go build ./core/...
+bash scripts/build-wasm.sh --check
 
 step "tests"
 go test -count=1 ./...
 
-step "race detector on core and the command"
-go test -count=1 -race -short ./core/... ./host/...
+step "the command's whole suite again, on the WebAssembly engine"
+JWTWASM_ENGINE=wasm go test -count=1 ./host/cmd/jwtwasm/
+
+step "the module under Node's node:wasi"
+if ! command -v node >/dev/null; then
+  apt-get update -qq && apt-get install -y -qq nodejs >/dev/null
+fi
+node --test wasm/js/
+
+step "race detector on core, the host and the command"
+go test -count=1 -race -short ./core/... ./host/... ./wasm/...
 
 step "fuzz smoke (a few seconds per target)"
 bash scripts/fuzz.sh "${FUZZ_SECONDS:-3}"

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/jwtwasm/jwtwasm/core"
+	"github.com/jwtwasm/jwtwasm/core/abi"
+	"github.com/jwtwasm/jwtwasm/core/ops"
 )
 
 // maxInput bounds any file or stream the command reads: the largest key
@@ -142,8 +144,9 @@ func (k *keySources) addFlags(fs *flag.FlagSet, verifying bool) {
 	}
 }
 
-// load returns the key set the flags name. Exactly one source is allowed.
-func (k *keySources) load(e *env) (*core.KeySet, error) {
+// document returns the key document the flags name, and the passphrase,
+// as the engines take them. Exactly one source is allowed.
+func (k *keySources) document(e *env) (abi.KeysRequest, error) {
 	n := 0
 	for _, s := range []string{k.key, k.jwks, k.secretFile} {
 		if s != "" {
@@ -151,32 +154,33 @@ func (k *keySources) load(e *env) (*core.KeySet, error) {
 		}
 	}
 	if n == 0 {
-		return nil, withHint(inputError("no key given"), "use --key FILE, --jwks FILE|URL or --secret-file FILE")
+		return abi.KeysRequest{}, withHint(inputError("no key given"), "use --key FILE, --jwks FILE|URL or --secret-file FILE")
 	}
 	if n > 1 {
-		return nil, inputError("give only one of --key, --jwks and --secret-file")
+		return abi.KeysRequest{}, inputError("give only one of --key, --jwks and --secret-file")
 	}
 	switch {
 	case k.secretFile != "":
+		// A raw secret becomes a JWK, the form every engine reads.
 		data, err := readSource(e, k.secretFile)
 		if err != nil {
-			return nil, err
+			return abi.KeysRequest{}, err
 		}
 		key, err := core.NewSecretKey(data)
 		if err != nil {
-			return nil, err
+			return abi.KeysRequest{}, err
 		}
-		return core.NewKeySet(key)
+		jwk, err := key.MarshalJWK()
+		if err != nil {
+			return abi.KeysRequest{}, err
+		}
+		return abi.KeysRequest{Keys: string(jwk)}, nil
 	case k.jwks != "" && isURL(k.jwks):
 		data, err := fetchJWKS(e.ctx, k.jwks, k.timeout)
 		if err != nil {
-			return nil, err
+			return abi.KeysRequest{}, err
 		}
-		set, err := core.ParseKeySet(data)
-		if err != nil {
-			return nil, withHint(err, fmt.Sprintf("the document at %s is not a usable JWKS", k.jwks))
-		}
-		return set, nil
+		return abi.KeysRequest{Keys: string(data)}, nil
 	}
 	path := k.key
 	if path == "" {
@@ -184,24 +188,35 @@ func (k *keySources) load(e *env) (*core.KeySet, error) {
 	}
 	data, err := readSource(e, path)
 	if err != nil {
-		return nil, err
+		return abi.KeysRequest{}, err
 	}
 	pass, err := passphrase(e, k.passphraseFile)
 	if err != nil {
-		return nil, err
+		return abi.KeysRequest{}, err
 	}
-	var opts []core.KeyOption
-	if pass != nil {
-		opts = append(opts, core.WithPassphrase(pass))
-	}
-	set, err := core.ParseKeySet(data, opts...)
+	return abi.KeysRequest{Keys: string(data), Passphrase: string(pass)}, nil
+}
+
+// load returns the key set the flags name, parsed natively (for the key
+// set commands, which are not engine operations).
+func (k *keySources) load(e *env) (*core.KeySet, error) {
+	doc, err := k.document(e)
 	if err != nil {
-		if strings.Contains(core.MessageOf(err), "no passphrase") {
-			return nil, withHint(err, "use --passphrase-file FILE or set "+passphraseEnv)
-		}
 		return nil, err
+	}
+	set, err := ops.ParseKeys(doc)
+	if err != nil {
+		return nil, keyHint(err)
 	}
 	return set, nil
+}
+
+// keyHint adds a hint naming the fix to key errors that have one.
+func keyHint(err error) error {
+	if strings.Contains(core.MessageOf(err), "no passphrase") {
+		return withHint(err, "use --passphrase-file FILE or set "+passphraseEnv)
+	}
+	return err
 }
 
 func isURL(s string) bool {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jwtwasm/jwtwasm/core"
+	"github.com/jwtwasm/jwtwasm/core/abi"
 )
 
 const inspectAbout = `
@@ -25,11 +26,17 @@ func runInspect(e *env, args []string) error {
 	fs := newFlags(e, "inspect", "[flags] TOKEN|FILE|-", inspectAbout, inspectExamples)
 	var keyFile, passFile, now string
 	var asJSON bool
+	var engineName string
+	engineFlag(fs, &engineName)
 	fs.StringVar(&keyFile, "key", "", "the key `FILE` the token would be verified with, to check it is strong enough and fits")
 	fs.StringVar(&passFile, "passphrase-file", "", "`FILE` holding the passphrase of an encrypted --key")
 	fs.StringVar(&now, "now", "", "judge dates as of this `TIME` (RFC 3339 or Unix seconds)")
 	fs.BoolVar(&asJSON, "json", false, "print the inspection as JSON")
 	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	eng, err := pickEngine(engineName)
 	if err != nil {
 		return err
 	}
@@ -41,40 +48,30 @@ func runInspect(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	opts := []core.InspectOption{core.InspectAt(clk)}
+	req := &abi.InspectRequest{Token: token, NowMillis: clk().UnixMilli()}
 	if keyFile != "" {
 		ks := keySources{key: keyFile, passphraseFile: passFile}
-		set, err := ks.load(e)
+		doc, err := ks.document(e)
 		if err != nil {
 			return err
 		}
-		key := pickKey(set, token)
-		if key == nil {
-			key = set.Keys()[0]
-		}
-		opts = append(opts, core.InspectWithKey(key))
+		req.Key, req.Passphrase = doc.Keys, doc.Passphrase
 	}
-	in, err := core.Inspect(token, opts...)
+	in, err := eng.inspect(e.ctx, req)
 	if err != nil {
-		return rejected(err)
+		return rejected(keyHint(err))
 	}
 	if asJSON {
 		out := map[string]any{
-			"header":         json.RawMessage(in.Header.JSON()),
+			"header":         json.RawMessage(in.Header),
 			"signature_size": in.SignatureSize,
 			"dates":          in.Dates,
 			"findings":       in.Findings,
 		}
 		if in.Claims != nil {
-			out["claims"] = json.RawMessage(in.Claims.JSON())
+			out["claims"] = json.RawMessage(in.Claims)
 		} else {
-			out["payload"] = string(in.Payload)
-		}
-		if out["dates"] == nil || len(in.Dates) == 0 {
-			out["dates"] = []core.DateClaim{}
-		}
-		if len(in.Findings) == 0 {
-			out["findings"] = []core.Finding{}
+			out["payload"] = in.Payload
 		}
 		writeJSON(e.stdout, out)
 		return nil
@@ -83,20 +80,11 @@ func runInspect(e *env, args []string) error {
 	return nil
 }
 
-// pickKey returns the key of set that the token's kid names.
-func pickKey(set *core.KeySet, token string) *core.Key {
-	in, err := core.Inspect(token)
-	if err != nil {
-		return nil
-	}
-	return set.Lookup(in.Header.KeyID)
-}
-
-func printInspection(w io.Writer, in *core.Inspection, color bool) {
+func printInspection(w io.Writer, in *abi.InspectResult, color bool) {
 	c := palette(color)
-	fmt.Fprintf(w, "%sHeader%s\n%s\n", c.bold, c.reset, indentJSON(in.Header.JSON()))
+	fmt.Fprintf(w, "%sHeader%s\n%s\n", c.bold, c.reset, indentJSON(in.Header))
 	if in.Claims != nil {
-		fmt.Fprintf(w, "\n%sClaims%s\n%s\n", c.bold, c.reset, indentJSON(in.Claims.JSON()))
+		fmt.Fprintf(w, "\n%sClaims%s\n%s\n", c.bold, c.reset, indentJSON(in.Claims))
 	} else {
 		fmt.Fprintf(w, "\n%sPayload%s (not a JSON claims set)\n%q\n", c.bold, c.reset, in.Payload)
 	}

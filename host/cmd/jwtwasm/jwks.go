@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/jwtwasm/jwtwasm/core"
+	"github.com/jwtwasm/jwtwasm/core/ops"
 )
 
 const jwksAbout = `
@@ -140,7 +141,11 @@ func runJWKSRotate(e *env, args []string) error {
 		return withHint(inputError("%s has no active private key: it is not a signing set", displayName(pos[0])),
 			"make one with: jwtwasm keygen --format jwks -o FILE")
 	}
-	next, err := kp.generate(active)
+	req, err := kp.request(active)
+	if err != nil {
+		return err
+	}
+	next, err := ops.GenerateKey(&req)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/jwtwasm/jwtwasm/core"
+	"github.com/jwtwasm/jwtwasm/core/abi"
 )
 
 const keygenAbout = `
@@ -37,83 +38,53 @@ func (k *keyParamFlags) addFlags(fs *flag.FlagSet) {
 	fs.StringVar(&k.use, "use", "sig", "JWK \"use\"; empty to leave it out")
 }
 
-// generate makes the key the flags describe; like is the key to resemble
+// request turns the flags into a key request; like is the key to resemble
 // when no type is given (for rotation), or nil.
-func (k *keyParamFlags) generate(like *core.Key) (*core.Key, error) {
-	var p core.KeyParams
+func (k *keyParamFlags) request(like *core.Key) (abi.KeygenRequest, error) {
+	r := abi.KeygenRequest{Alg: k.alg, Bits: k.bits, Curve: k.curve, KeyID: k.kid, Use: k.use}
 	switch {
-	case k.alg != "":
-		var err error
-		if p, err = core.KeyParamsFor(k.alg); err != nil {
-			return nil, err
-		}
-		if k.typ != "" && !strings.EqualFold(k.typ, typeFlagName(p.Type)) {
-			return nil, usageError("--type %s does not fit --alg %s", k.typ, k.alg)
-		}
 	case k.typ != "":
 		switch strings.ToLower(k.typ) {
 		case "rsa":
-			p.Type = core.KeyTypeRSA
+			r.Type = core.KeyTypeRSA
 		case "ec", "ecdsa":
-			p.Type = core.KeyTypeEC
+			r.Type = core.KeyTypeEC
 		case "ed25519", "okp", "eddsa":
-			p.Type = core.KeyTypeOKP
+			r.Type = core.KeyTypeOKP
 		case "oct", "hmac", "secret":
-			p.Type = core.KeyTypeOct
+			r.Type = core.KeyTypeOct
 		default:
-			return nil, usageError("--type %q: want rsa, ec, ed25519 or oct", k.typ)
+			return r, usageError("--type %q: want rsa, ec, ed25519 or oct", k.typ)
 		}
+		if k.alg != "" {
+			if p, err := core.KeyParamsFor(k.alg); err == nil && p.Type != r.Type {
+				return r, usageError("--type %s does not fit --alg %s", k.typ, k.alg)
+			}
+		}
+	case k.alg != "":
 	case like != nil:
-		p = core.KeyParams{Type: like.Type(), Curve: like.Curve()}
-		if t := like.Type(); t == core.KeyTypeRSA || t == core.KeyTypeOct {
-			p.Bits = like.Bits()
+		r.Type = like.Type()
+		if r.Curve == "" {
+			r.Curve = like.Curve()
+		}
+		if t := like.Type(); r.Bits == 0 && (t == core.KeyTypeRSA || t == core.KeyTypeOct) {
+			r.Bits = like.Bits()
+		}
+		if like.Algorithm() != "" && r.Curve == like.Curve() {
+			r.Alg = like.Algorithm()
 		}
 	default:
-		p.Type = core.KeyTypeEC
+		r.Type = core.KeyTypeEC
 	}
-	if k.bits != 0 {
-		p.Bits = k.bits
-	}
-	if k.curve != "" {
-		p.Curve = k.curve
-	}
-	key, err := core.GenerateKey(p)
-	if err != nil {
-		return nil, err
-	}
-	if k.alg != "" {
-		if key, err = key.WithAlgorithm(k.alg); err != nil {
-			return nil, err
-		}
-	} else if like != nil && like.Algorithm() != "" && like.Type() == key.Type() && like.Curve() == key.Curve() {
-		if key, err = key.WithAlgorithm(like.Algorithm()); err != nil {
-			return nil, err
-		}
-	}
-	if k.kid != "" {
-		key = key.WithKeyID(k.kid)
-	}
-	if k.use != "" && key.Type() != core.KeyTypeOct {
-		key = key.WithUse(k.use)
-	}
-	return key, nil
-}
-
-func typeFlagName(kty string) string {
-	switch kty {
-	case core.KeyTypeOKP:
-		return "ed25519"
-	case core.KeyTypeOct:
-		return "oct"
-	}
-	return strings.ToLower(kty)
+	return r, nil
 }
 
 func runKeygen(e *env, args []string) error {
 	fs := newFlags(e, "keygen", "[flags]", keygenAbout, keygenExamples)
 	var kp keyParamFlags
 	kp.addFlags(fs)
-	var format, pemFormat, out, pub, passFile string
+	var format, pemFormat, out, pub, passFile, engineName string
+	engineFlag(fs, &engineName)
 	var force bool
 	fs.StringVar(&format, "format", "", "output format: pem, jwk or jwks (default pem; jwk for secrets)")
 	fs.StringVar(&pemFormat, "pem-format", "pkcs8", "PEM encoding of the private key: pkcs8, pkcs1 (RSA) or sec1 (EC)")
@@ -142,68 +113,57 @@ func runKeygen(e *env, args []string) error {
 	if pass != nil && format != "pem" && format != "" {
 		return usageError("only PEM private keys can be encrypted; use --format pem")
 	}
-	key, err := kp.generate(nil)
+	eng, err := pickEngine(engineName)
 	if err != nil {
 		return err
 	}
+	req, err := kp.request(nil)
+	if err != nil {
+		return err
+	}
+	switch format {
+	case "", "pem", "jwk", "jwks":
+	default:
+		return usageError("--format %q: want pem, jwk or jwks", format)
+	}
 	if format == "" {
 		format = "pem"
-		if key.Type() == core.KeyTypeOct {
+		if req.Type == core.KeyTypeOct || core.IsSymmetric(req.Alg) {
 			format = "jwk" // a secret has no PEM form
 		}
 	}
-	if pub != "" && key.Type() == core.KeyTypeOct {
+	if pub != "" && (req.Type == core.KeyTypeOct || core.IsSymmetric(req.Alg)) {
 		return usageError("an HMAC secret has no public key; drop --pub")
 	}
-	priv, err := encodeKey(key, format, core.PEMOptions{Format: pemFormat, Passphrase: pass})
+	req.Format, req.PEMFormat, req.Passphrase = format, pemFormat, string(pass)
+	res, err := eng.keygen(e.ctx, &req)
 	if err != nil {
 		return err
 	}
 	if pub != "" {
-		pubData, err := encodeKey(key.Public(), format, core.PEMOptions{})
-		if err != nil {
-			return err
-		}
-		if err := writeOutput(e, pub, pubData, 0o644, force); err != nil {
+		if err := writeOutput(e, pub, []byte(res.Public), 0o644, force); err != nil {
 			return err
 		}
 	}
-	if err := writeOutput(e, out, priv, 0o600, force); err != nil {
+	if err := writeOutput(e, out, []byte(res.Private), 0o600, force); err != nil {
 		return err
 	}
 	if out != "" {
-		fmt.Fprintf(e.stderr, "jwtwasm: wrote %s key %s to %s\n", describeKey(key), key.KeyID(), out)
+		fmt.Fprintf(e.stderr, "jwtwasm: wrote %s key %s to %s\n", describeKeyInfo(res.Type, res.Bits, res.Curve), res.KeyID, out)
 	}
 	return nil
 }
 
-// encodeKey writes key as PEM, JWK or a one-key JWKS.
-func encodeKey(key *core.Key, format string, o core.PEMOptions) ([]byte, error) {
-	switch format {
-	case "pem":
-		return key.MarshalPEM(o)
-	case "jwk":
-		b, err := key.MarshalJWK()
-		return append(indentJSON(b), '\n'), err
-	case "jwks":
-		set, err := core.NewKeySet(key)
-		if err != nil {
-			return nil, err
-		}
-		b, err := set.MarshalJSON()
-		return append(indentJSON(b), '\n'), err
-	}
-	return nil, usageError("--format %q: want pem, jwk or jwks", format)
-}
+func describeKey(k *core.Key) string { return describeKeyInfo(k.Type(), k.Bits(), k.Curve()) }
 
-func describeKey(k *core.Key) string {
-	switch k.Type() {
+func describeKeyInfo(kty string, bits int, curve string) string {
+	switch kty {
 	case core.KeyTypeRSA:
-		return fmt.Sprintf("RSA-%d", k.Bits())
+		return fmt.Sprintf("RSA-%d", bits)
 	case core.KeyTypeEC:
-		return "EC " + k.Curve()
+		return "EC " + curve
 	case core.KeyTypeOKP:
 		return "Ed25519"
 	}
-	return fmt.Sprintf("%d-bit secret", k.Bits())
+	return fmt.Sprintf("%d-bit secret", bits)
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/jwtwasm/jwtwasm/core"
+	"github.com/jwtwasm/jwtwasm/core/abi"
 )
 
 const signAbout = `
@@ -24,6 +25,8 @@ func runSign(e *env, args []string) error {
 	var aud listFlag
 	var alg, iss, sub, exp, nbf, iat, jti, claims, kid, typ, now string
 	var noExp, noJTI, noIAT, allowWeak bool
+	var engineName string
+	engineFlag(fs, &engineName)
 	fs.StringVar(&alg, "alg", "", "signature `ALG` (default: from the key: RS256, ES256/384/512, EdDSA, HS256)")
 	fs.StringVar(&iss, "iss", "", "issuer claim")
 	fs.StringVar(&sub, "sub", "", "subject claim")
@@ -46,6 +49,10 @@ func runSign(e *env, args []string) error {
 	}
 	if len(pos) > 0 {
 		return usageError("sign takes no arguments, got %q", pos)
+	}
+	eng, err := pickEngine(engineName)
+	if err != nil {
+		return err
 	}
 	clk, err := clock(now)
 	if err != nil {
@@ -85,38 +92,19 @@ func runSign(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	set, err := keys.load(e)
+	doc, err := keys.document(e)
 	if err != nil {
 		return err
 	}
-	key := set.Active()
-	if key == nil {
-		return withHint(inputError("no private key to sign with in %s", keyFileName(keys)),
-			"sign with a private key or key set, not a published (public) one")
-	}
-	opts := []core.SignOption{core.WithType(typ)}
-	if alg != "" {
-		opts = append(opts, core.WithAlgorithm(alg))
-	}
+	req := &abi.SignRequest{KeysRequest: doc, Claims: payload, Alg: alg, Type: &typ, AllowWeakKeys: allowWeak}
 	if kid != "" {
-		opts = append(opts, core.WithKeyID(kid))
+		req.KeyID = &kid
 	}
-	if allowWeak {
-		opts = append(opts, core.AllowWeakKeys())
-	}
-	token, err := core.Sign(key, payload, opts...)
+	res, err := eng.sign(e.ctx, req)
 	if err != nil {
-		return err
+		return keyHint(err)
 	}
+	token := res.Token
 	_, err = fmt.Fprintln(e.stdout, token)
 	return err
-}
-
-func keyFileName(k keySources) string {
-	for _, s := range []string{k.key, k.jwks, k.secretFile} {
-		if s != "" {
-			return displayName(s)
-		}
-	}
-	return "the key"
 }

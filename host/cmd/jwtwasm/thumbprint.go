@@ -15,7 +15,8 @@ const thumbprintExamples = `  jwtwasm thumbprint public.pem
 
 func runThumbprint(e *env, args []string) error {
 	fs := newFlags(e, "thumbprint", "[flags] FILE|-", thumbprintAbout, thumbprintExamples)
-	var passFile string
+	var passFile, engineName string
+	engineFlag(fs, &engineName)
 	fs.StringVar(&passFile, "passphrase-file", "", "`FILE` holding the passphrase of an encrypted private key")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -24,16 +25,24 @@ func runThumbprint(e *env, args []string) error {
 	if len(pos) != 1 {
 		return usageError("thumbprint takes one FILE or -, got %d arguments", len(pos))
 	}
-	ks := keySources{key: pos[0], passphraseFile: passFile}
-	set, err := ks.load(e)
+	eng, err := pickEngine(engineName)
 	if err != nil {
 		return err
 	}
-	for _, k := range set.Keys() {
-		if set.Len() == 1 {
-			fmt.Fprintln(e.stdout, k.Thumbprint())
+	ks := keySources{key: pos[0], passphraseFile: passFile}
+	doc, err := ks.document(e)
+	if err != nil {
+		return err
+	}
+	res, err := eng.thumbprint(e.ctx, &doc)
+	if err != nil {
+		return keyHint(err)
+	}
+	for _, k := range res.Keys {
+		if len(res.Keys) == 1 {
+			fmt.Fprintln(e.stdout, k.Thumbprint)
 		} else {
-			fmt.Fprintf(e.stdout, "%s %s\n", k.Thumbprint(), k.KeyID())
+			fmt.Fprintf(e.stdout, "%s %s\n", k.Thumbprint, k.KeyID)
 		}
 	}
 	return nil

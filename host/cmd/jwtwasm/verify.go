@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jwtwasm/jwtwasm/core"
+	"github.com/jwtwasm/jwtwasm/core/abi"
 )
 
 type policyFlags struct {
@@ -77,10 +78,16 @@ func runVerify(e *env, args []string) error {
 	fs := newFlags(e, "verify", "[flags] TOKEN|FILE|-", verifyAbout, verifyExamples)
 	var keys keySources
 	var pf policyFlags
+	var engineName string
 	keys.addFlags(fs, true)
 	pf.addFlags(fs)
+	engineFlag(fs, &engineName)
 	fs.BoolVar(&e.json, "json", false, "print {\"valid\":…, \"claims\":…, \"error\":…} on stdout")
 	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	eng, err := pickEngine(engineName)
 	if err != nil {
 		return err
 	}
@@ -96,15 +103,18 @@ func runVerify(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	set, err := keys.load(e)
+	doc, err := keys.document(e)
 	if err != nil {
 		return err
 	}
-	v, err := core.NewVerifier(set, policy, core.WithClock(now))
+	v, err := eng.newVerifier(e.ctx, &abi.VerifierRequest{KeysRequest: doc, Policy: abi.PolicyFrom(policy)})
 	if err != nil {
-		return err
+		if isURL(keys.jwks) && core.CodeOf(err) == core.CodeInvalidKey {
+			return withHint(err, fmt.Sprintf("the document at %s is not a usable JWKS", keys.jwks))
+		}
+		return keyHint(err)
 	}
-	tok, verr := v.Verify(token)
+	tok, verr := v.verifyAt(e.ctx, token, now())
 	if verr != nil && tok == nil {
 		return rejected(verr)
 	}
