@@ -172,6 +172,25 @@ func joinErrors(errs []*Error) error {
 	return &Error{code: errs[0].code, msg: strings.Join(msgs, "; "), errs: all}
 }
 
+// JoinErrors reports several failures as one error whose code is that of
+// the first; errors.Is finds every code. Hosts use it to rebuild what a
+// verifier across a boundary reported.
+func JoinErrors(errs ...error) error {
+	list := make([]*Error, 0, len(errs))
+	for _, err := range errs {
+		var e *Error
+		if !errors.As(err, &e) {
+			e = &Error{code: CodeOf(err), msg: MessageOf(err)}
+		}
+		list = append(list, e)
+	}
+	return joinErrors(list)
+}
+
+// Failures returns the failures a joined error reports (several claim
+// rules that failed at once), or nil if it reports one.
+func (e *Error) Failures() []error { return e.errs }
+
 // Code returns the failure's code.
 func (e *Error) Code() Code { return e.code }
 

@@ -145,8 +145,11 @@ func (v *Verifier) Verify(token string) (*Token, error) {
 }
 
 // VerifyAt is [Verifier.Verify] judging time as of now rather than by the
-// verifier's clock.
+// verifier's clock; the zero Time means the clock.
 func (v *Verifier) VerifyAt(token string, now time.Time) (*Token, error) {
+	if now.IsZero() {
+		now = v.now()
+	}
 	if len(token) > v.policy.MaxTokenSize {
 		return nil, newError(CodeTooLarge, "token of %d bytes is over the limit of %d", len(token), v.policy.MaxTokenSize)
 	}

@@ -115,6 +115,19 @@ func resultError(res []byte) (*abi.ErrorBody, error) {
 	if _, known := core.ParseCode(code.String()); !known {
 		return &body, core.Errorf(core.CodeInternal, "the module returned unknown code %d: %s", res[0], body.Message)
 	}
+	if len(body.Errors) > 1 {
+		// Several claim rules failed: rebuild the joined error, so that
+		// errors.Is finds each code as it does natively.
+		errs := make([]error, len(body.Errors))
+		for i, item := range body.Errors {
+			c, ok := core.ParseCode(item.Code)
+			if !ok {
+				c = core.CodeInternal
+			}
+			errs[i] = core.Errorf(c, "%s", item.Message)
+		}
+		return &body, core.JoinErrors(errs...)
+	}
 	return &body, core.Errorf(code, "%s", body.Message)
 }
 

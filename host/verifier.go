@@ -15,10 +15,11 @@ import (
 // instance serves a call (prepared there on first use). It is safe for
 // concurrent use.
 type Verifier struct {
-	r      *Runtime
-	req    []byte       // the OpVerifierNew request, keys as a plain JWKS
-	keys   *core.KeySet // the same keys natively, to fill Token.Key
-	closed atomic.Bool
+	r       *Runtime
+	req     []byte      // the OpVerifierNew request, keys as a plain JWKS
+	keys    []*core.Key // the same keys natively, to fill Token.Key
+	maxSize int         // the policy's token size limit, checked here first
+	closed  atomic.Bool
 }
 
 // VerifierOption configures [Runtime.NewVerifier].
@@ -43,6 +44,13 @@ func (r *Runtime) NewVerifier(ctx context.Context, keys []byte, p core.Policy, o
 	for _, opt := range opts {
 		opt(&req)
 	}
+	maxSize := p.MaxTokenSize
+	if maxSize == 0 {
+		maxSize = core.DefaultMaxTokenSize
+	}
+	if maxSize > abi.MaxAlloc {
+		return nil, core.Errorf(core.CodeInvalidArgument, "maximum token size %d is over the module's limit of %d bytes per call", maxSize, abi.MaxAlloc)
+	}
 	// Decrypt and normalise the keys once: every other instance then
 	// parses a plain JWKS instead of running the passphrase's KDF again.
 	var plain abi.ConvertResult
@@ -58,7 +66,7 @@ func (r *Runtime) NewVerifier(ctx context.Context, keys []byte, p core.Policy, o
 	if err != nil {
 		return nil, err
 	}
-	v := &Verifier{r: r, req: body, keys: set}
+	v := &Verifier{r: r, req: body, keys: set.Keys(), maxSize: maxSize}
 	// Prepare it in one instance now, so that policy errors surface here.
 	if _, err := r.do(ctx, func(inst *instance) ([]byte, error) {
 		_, err := inst.handleFor(ctx, v)
@@ -112,6 +120,11 @@ func (v *Verifier) VerifyAt(ctx context.Context, token string, now time.Time) (*
 	if v.closed.Load() {
 		return nil, ErrClosed
 	}
+	// The module checks the size too, but a token over the limit should
+	// not be copied into it first; the message is core's.
+	if len(token) > v.maxSize {
+		return nil, core.Errorf(core.CodeTooLarge, "token of %d bytes is over the limit of %d", len(token), v.maxSize)
+	}
 	var nowMillis int64
 	if !now.IsZero() {
 		nowMillis = now.UnixMilli()
@@ -134,7 +147,11 @@ func (v *Verifier) VerifyAt(ctx context.Context, token string, now time.Time) (*
 		if body == nil || body.Claims == nil {
 			return nil, err
 		}
-		tok, terr := v.token(body.Header, body.Claims, body.KeyID)
+		index := -1
+		if body.KeyIndex != nil {
+			index = *body.KeyIndex
+		}
+		tok, terr := v.token(body.Header, body.Claims, index)
 		if terr != nil {
 			return nil, terr
 		}
@@ -144,10 +161,13 @@ func (v *Verifier) VerifyAt(ctx context.Context, token string, now time.Time) (*
 	if err := json.Unmarshal(res[1:], &vr); err != nil {
 		return nil, core.Errorf(core.CodeInternal, "the module returned an unreadable result: %v", err)
 	}
-	return v.token(vr.Header, vr.Claims, vr.KeyID)
+	return v.token(vr.Header, vr.Claims, vr.KeyIndex)
 }
 
-func (v *Verifier) token(header, claims []byte, kid string) (*core.Token, error) {
+func (v *Verifier) token(header, claims []byte, keyIndex int) (*core.Token, error) {
+	if keyIndex < 0 || keyIndex >= len(v.keys) {
+		return nil, core.Errorf(core.CodeInternal, "the module named key %d of a set of %d", keyIndex, len(v.keys))
+	}
 	h, err := core.ParseHeader(header)
 	if err != nil {
 		return nil, core.Errorf(core.CodeInternal, "the module returned a bad header: %v", err)
@@ -156,7 +176,7 @@ func (v *Verifier) token(header, claims []byte, kid string) (*core.Token, error)
 	if err != nil {
 		return nil, core.Errorf(core.CodeInternal, "the module returned bad claims: %v", err)
 	}
-	return &core.Token{Header: h, Claims: c, Key: v.keys.Lookup(kid)}, nil
+	return &core.Token{Header: h, Claims: c, Key: v.keys[keyIndex]}, nil
 }
 
 // Close frees the verifier in every instance (at the instance's next use).

@@ -118,13 +118,23 @@ func Unpack(v uint64) (ptr, size uint32) { return uint32(v >> 32), uint32(v) }
 // StatusOK is the status byte of a successful result.
 const StatusOK = 0
 
-// ErrorBody is the body of a failed result. Claims and Header are set when
-// the token verified but failed an access rule (code forbidden).
+// ErrorBody is the body of a failed result. Errors lists each failure when
+// several claim rules failed at once (the status byte is the first's
+// code). Header, Claims, KeyID and KeyIndex are set when the token
+// verified but failed an access rule (code forbidden).
 type ErrorBody struct {
-	Message string          `json:"message"`
-	Header  json.RawMessage `json:"header,omitempty"`
-	Claims  json.RawMessage `json:"claims,omitempty"`
-	KeyID   string          `json:"kid,omitempty"`
+	Message  string          `json:"message"`
+	Errors   []ErrorItem     `json:"errors,omitempty"`
+	Header   json.RawMessage `json:"header,omitempty"`
+	Claims   json.RawMessage `json:"claims,omitempty"`
+	KeyID    string          `json:"kid,omitempty"`
+	KeyIndex *int            `json:"key_index,omitempty"`
+}
+
+// ErrorItem is one of several failures, with its code's name.
+type ErrorItem struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
 }
 
 // Policy is core.Policy on the wire. Durations are in milliseconds.
@@ -213,11 +223,14 @@ type VerifyRequest struct {
 	NowMillis int64 `json:"now,omitempty"`
 }
 
-// VerifyResult is a verified token.
+// VerifyResult is a verified token: its header and claims exactly as sent,
+// and the key that verified it, by kid and by position in the verifier's
+// key set (kids need not be unique among secrets).
 type VerifyResult struct {
-	Header json.RawMessage `json:"header"`
-	Claims json.RawMessage `json:"claims"`
-	KeyID  string          `json:"kid"`
+	Header   json.RawMessage `json:"header"`
+	Claims   json.RawMessage `json:"claims"`
+	KeyID    string          `json:"kid"`
+	KeyIndex int             `json:"key_index"`
 }
 
 // InspectRequest is OpInspect's request.

@@ -7,11 +7,15 @@ package guest
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/jwtwasm/jwtwasm/core"
 	"github.com/jwtwasm/jwtwasm/core/abi"
+	"github.com/jwtwasm/jwtwasm/core/ops"
 )
 
 // MaxVerifiers bounds the live verifier handles of one instance, so that a
@@ -21,13 +25,20 @@ const MaxVerifiers = 4096
 // Guest holds one module instance's state: its prepared verifiers. It is
 // not safe for concurrent use, like the instance it serves.
 type Guest struct {
-	verifiers map[int32]*core.Verifier
+	verifiers map[int32]*prepared
 	next      int32
+}
+
+// prepared is a verifier and the key set it was made from, to report
+// which key verified a token by its position.
+type prepared struct {
+	v    *core.Verifier
+	keys []*core.Key
 }
 
 // New returns an empty Guest.
 func New() *Guest {
-	return &Guest{verifiers: make(map[int32]*core.Verifier)}
+	return &Guest{verifiers: make(map[int32]*prepared)}
 }
 
 // result lays out a result buffer: status byte, then body.
@@ -45,10 +56,44 @@ func okResult(v any) []byte {
 	return result(abi.StatusOK, body)
 }
 
-// errResult reports err with its code; an error without one is internal.
+// errResult reports err with its code (an error without one is
+// internal), and each failure when it joins several.
 func errResult(err error) []byte {
-	body, _ := json.Marshal(abi.ErrorBody{Message: core.MessageOf(err)})
-	return result(core.CodeOf(err), body)
+	return result(core.CodeOf(err), errorBody(err, nil, -1))
+}
+
+// errorBody writes an ErrorBody by hand: for a verified token refused by a
+// rule, its header and claims go back exactly as sent, which
+// encoding/json would compact and re-escape.
+func errorBody(err error, tok *core.Token, keyIndex int) []byte {
+	var items []abi.ErrorItem
+	var e *core.Error
+	if errors.As(err, &e) {
+		for _, f := range e.Failures() {
+			items = append(items, abi.ErrorItem{Code: core.CodeOf(f).String(), Message: core.MessageOf(f)})
+		}
+	}
+	head, _ := json.Marshal(abi.ErrorBody{Message: core.MessageOf(err), Errors: items})
+	if tok == nil {
+		return head
+	}
+	out := append([]byte(nil), head[:len(head)-1]...) // without its '}'
+	return appendToken(append(out, ','), tok, keyIndex)
+}
+
+// appendToken appends the members of a VerifyResult and the closing '}'.
+// Header and claims are checked JSON, copied as they are.
+func appendToken(out []byte, tok *core.Token, keyIndex int) []byte {
+	out = append(out, `"header":`...)
+	out = append(out, tok.Header.JSON()...)
+	out = append(out, `,"claims":`...)
+	out = append(out, tok.Claims.JSON()...)
+	out = append(out, `,"kid":`...)
+	kid, _ := json.Marshal(tok.Key.KeyID())
+	out = append(out, kid...)
+	out = append(out, `,"key_index":`...)
+	out = strconv.AppendInt(out, int64(keyIndex), 10)
+	return append(out, '}')
 }
 
 func badRequest(format string, args ...any) []byte {
@@ -102,22 +147,11 @@ func decodeThen[R any](req []byte, f func(*R) []byte) []byte {
 	return f(&r)
 }
 
-func parseKeys(r abi.KeysRequest) (*core.KeySet, error) {
-	var opts []core.KeyOption
-	if r.Passphrase != "" {
-		opts = append(opts, core.WithPassphrase([]byte(r.Passphrase)))
-	}
-	if r.Keys == "" {
-		return nil, core.Errorf(core.CodeInvalidArgument, "request has no \"keys\"")
-	}
-	return core.ParseKeySet([]byte(r.Keys), opts...)
-}
-
 func (g *Guest) newVerifier(r *abi.VerifierRequest) []byte {
 	if len(g.verifiers) >= MaxVerifiers {
 		return badRequest("%d verifiers are live, the most one instance holds (MaxVerifiers): free some", MaxVerifiers)
 	}
-	set, err := parseKeys(r.KeysRequest)
+	set, err := ops.ParseKeys(r.KeysRequest)
 	if err != nil {
 		return errResult(err)
 	}
@@ -135,7 +169,7 @@ func (g *Guest) newVerifier(r *abi.VerifierRequest) []byte {
 	for g.verifiers[g.next] != nil {
 		g.next++
 	}
-	g.verifiers[g.next] = v
+	g.verifiers[g.next] = &prepared{v: v, keys: set.Keys()}
 	return okResult(abi.HandleResult{Handle: g.next})
 }
 
@@ -150,40 +184,26 @@ func (g *Guest) freeVerifier(r *abi.HandleRequest) []byte {
 // Verify verifies token with the verifier behind handle. nowMillis is the
 // time to judge by, or 0 for the clock.
 func (g *Guest) Verify(handle int32, nowMillis int64, token []byte) []byte {
-	v := g.verifiers[handle]
-	if v == nil {
+	p := g.verifiers[handle]
+	if p == nil {
 		return badRequest("no verifier with handle %d (freed already, or never made)", handle)
 	}
-	now := time.Now()
+	var now time.Time // the verifier's clock
 	if nowMillis != 0 {
 		now = time.UnixMilli(nowMillis)
 	}
-	tok, err := v.VerifyAt(string(token), now)
-	if err != nil {
-		if tok == nil {
-			return errResult(err)
-		}
-		body, _ := json.Marshal(abi.ErrorBody{
-			Message: core.MessageOf(err),
-			Header:  tok.Header.JSON(),
-			Claims:  tok.Claims.JSON(),
-			KeyID:   tok.Key.KeyID(),
-		})
-		return result(core.CodeOf(err), body)
+	tok, err := p.v.VerifyAt(string(token), now)
+	if tok == nil {
+		return errResult(err)
 	}
-	// Written by hand: header and claims are already checked JSON, and
-	// encoding/json would scan and copy them again on the hot path.
+	index := slices.Index(p.keys, tok.Key)
+	if err != nil {
+		return result(core.CodeOf(err), errorBody(err, tok, index))
+	}
 	h, c := tok.Header.JSON(), tok.Claims.JSON()
-	out := make([]byte, 0, len(h)+len(c)+2*len(tok.Key.KeyID())+40)
-	out = append(out, abi.StatusOK)
-	out = append(out, `{"header":`...)
-	out = append(out, h...)
-	out = append(out, `,"claims":`...)
-	out = append(out, c...)
-	out = append(out, `,"kid":`...)
-	kid, _ := json.Marshal(tok.Key.KeyID())
-	out = append(out, kid...)
-	return append(out, '}')
+	out := make([]byte, 0, len(h)+len(c)+2*len(tok.Key.KeyID())+64)
+	out = append(out, abi.StatusOK, '{')
+	return appendToken(out, tok, index)
 }
 
 // Live reports the number of live verifier handles.
