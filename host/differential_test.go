@@ -54,9 +54,20 @@ func (s *sharedRuntime) get(t *testing.T) *host.Runtime {
 var (
 	// The compiled code is kept across runs, so that a rerun starts in
 	// well under a second instead of compiling the module again.
-	compiler    = &sharedRuntime{opts: []host.Option{host.WithCompilationCacheDir(filepath.Join(os.TempDir(), "jwtwasm-host-test-cache"))}}
+	compiler    = &sharedRuntime{opts: cacheOptions()}
 	interpreter = &sharedRuntime{opts: []host.Option{host.WithInterpreter()}}
 )
+
+// cacheOptions keeps compiled code in the user's cache directory, as the
+// command does: never a fixed path in a shared /tmp, whose contents another
+// user could plant for wazero to run.
+func cacheOptions() []host.Option {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return nil
+	}
+	return []host.Option{host.WithCompilationCacheDir(filepath.Join(base, "jwtwasm", "wazero"))}
+}
 
 func TestMain(m *testing.M) {
 	code := m.Run()

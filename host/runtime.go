@@ -96,6 +96,9 @@ func New(ctx context.Context, opts ...Option) (*Runtime, error) {
 // checkShape verifies that the module exports every ABI function with the
 // right signature.
 func checkShape(m wazero.CompiledModule) error {
+	if _, ok := m.ExportedMemories()["memory"]; !ok {
+		return errors.New("jwtwasm: the module does not export its memory as \"memory\"")
+	}
 	defs := m.ExportedFunctions()
 	for _, want := range abi.Exports {
 		d, ok := defs[want.Name]
@@ -135,6 +138,9 @@ func (r *Runtime) acquire(ctx context.Context) (*instance, error) {
 	if r.closed.Load() {
 		return nil, ErrClosed
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err // before a call that wazero would close the instance for
+	}
 	select {
 	case inst := <-r.idle:
 		return inst, nil
@@ -157,7 +163,9 @@ func (r *Runtime) acquire(ctx context.Context) (*instance, error) {
 
 // release returns inst to the pool, or discards it if a call broke it.
 func (r *Runtime) release(ctx context.Context, inst *instance) {
-	if inst.broken || r.closed.Load() {
+	// A context that ends as a call returns may have closed the module
+	// after the call succeeded.
+	if inst.broken || r.closed.Load() || inst.mod.IsClosed() {
 		r.discard(ctx, inst)
 		return
 	}
@@ -221,6 +229,9 @@ func (r *Runtime) Close(ctx context.Context) error {
 	if r.closed.Swap(true) {
 		return nil
 	}
+	r.mu.Lock()
+	clear(r.all) // closed with the runtime below
+	r.mu.Unlock()
 	var err error
 	if r.rt != nil {
 		err = r.rt.Close(ctx) // closes every module instance

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"time"
@@ -136,12 +137,16 @@ func (g *Guest) Call(op abi.Op, req []byte) []byte {
 // misspelt option is not silently ignored) and runs f on it.
 func decodeThen[R any](req []byte, f func(*R) []byte) []byte {
 	var r R
+	if t := bytes.TrimLeft(req, " \t\r\n"); len(t) > 0 && t[0] != '{' {
+		return badRequest("request: not a JSON object") // null would decode as {}
+	}
 	dec := json.NewDecoder(bytes.NewReader(req))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&r); err != nil {
 		return badRequest("request: %v", err)
 	}
-	if dec.More() {
+	// Not dec.More: it takes a stray '}' or ']' for the end of the input.
+	if _, err := dec.Token(); err != io.EOF {
 		return badRequest("request: data after the JSON object")
 	}
 	return f(&r)
