@@ -14,10 +14,10 @@ import (
 // instance is one module instance and its state: the handles of the
 // verifiers prepared in it. It serves one call at a time.
 type instance struct {
-	mod                       api.Module
-	alloc, free, call, verify api.Function
-	handles                   map[*Verifier]int32 // handles of the verifiers prepared here
-	broken                    bool                // trapped or closed: discard, never reuse
+	mod                              api.Module
+	alloc, free, call, verify, check api.Function
+	handles                          map[*Verifier]int32 // handles of the verifiers prepared here
+	broken                           bool                // trapped or closed: discard, never reuse
 }
 
 // guestError is a failure inside a call: a trap, a closed module, a bad

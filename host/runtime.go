@@ -102,6 +102,9 @@ func checkShape(m wazero.CompiledModule) error {
 	defs := m.ExportedFunctions()
 	for _, want := range abi.Exports {
 		d, ok := defs[want.Name]
+		if !ok && want.Optional {
+			continue
+		}
 		if !ok {
 			return fmt.Errorf("jwtwasm: the module does not export %s(%s) -> %s", want.Name,
 				strings.Join(want.Params, ", "), strings.Join(want.Results, ", "))
@@ -199,6 +202,7 @@ func (r *Runtime) newInstance(ctx context.Context) (*instance, error) {
 		free:    mod.ExportedFunction(abi.ExportFree),
 		call:    mod.ExportedFunction(abi.ExportCall),
 		verify:  mod.ExportedFunction(abi.ExportVerify),
+		check:   mod.ExportedFunction(abi.ExportCheckSignature),
 		handles: map[*Verifier]int32{},
 	}
 	v, err := mod.ExportedFunction(abi.ExportVersion).Call(ctx)

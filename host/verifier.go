@@ -185,3 +185,44 @@ func (v *Verifier) Close(ctx context.Context) error {
 	v.closed.Store(true)
 	return nil
 }
+
+// CheckSignature runs the bare signature check of a compact token inside
+// the module, with the verifier's first key and first algorithm: no
+// header, policy or claims. It exists so that benchmarks can measure what
+// Verify adds to the cryptography; never use it to accept a token.
+func (v *Verifier) CheckSignature(ctx context.Context, token string) (bool, error) {
+	if v.closed.Load() {
+		return false, ErrClosed
+	}
+	var ok int32 = -2
+	_, err := v.r.do(ctx, func(inst *instance) ([]byte, error) {
+		h, err := inst.handleFor(ctx, v)
+		if err != nil {
+			return nil, err
+		}
+		ptr, err := inst.write(ctx, []byte(token))
+		if err != nil {
+			return nil, err
+		}
+		defer inst.release(ctx, ptr)
+		if inst.check == nil {
+			return nil, nil
+		}
+		res, err := inst.check.Call(ctx, uint64(uint32(h)), uint64(ptr), uint64(len(token)))
+		if err != nil {
+			return nil, inst.guestError(ctx, abi.ExportCheckSignature, err)
+		}
+		ok = int32(res[0])
+		return nil, nil
+	})
+	if err != nil {
+		return false, err
+	}
+	switch ok {
+	case -2:
+		return false, core.Errorf(core.CodeInvalidArgument, "the module does not export %s", abi.ExportCheckSignature)
+	case -1:
+		return false, core.Errorf(core.CodeInvalidArgument, "the module could not check the token's signature")
+	}
+	return ok == 1, nil
+}

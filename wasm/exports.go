@@ -56,6 +56,21 @@ func verify(handle int32, nowMillis int64, ptr, size int32) (packed int64) {
 	return emit(instance.Verify(handle, nowMillis, token))
 }
 
+//go:wasmexport jwtwasm_check_signature
+//lint:ignore U1000 exported to the host
+func checkSignature(handle, ptr, size int32) (ok int32) {
+	defer func() {
+		if recover() != nil {
+			ok = -1
+		}
+	}()
+	token, valid := input(uint32(ptr), size)
+	if !valid {
+		return -1
+	}
+	return instance.CheckSignature(handle, token)
+}
+
 // recoverInto turns a panic into an "internal" result: a Go panic must
 // never cross the boundary as a trap.
 func recoverInto(packed *int64) {

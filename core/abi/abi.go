@@ -59,16 +59,23 @@ const (
 	// verifier. now_ms is the time to judge by, in Unix milliseconds, or 0
 	// for the module's clock. The result body is a [VerifyResult].
 	ExportVerify = "jwtwasm_verify"
+	// ExportCheckSignature: (handle i32, ptr i32, len i32) -> i32. For
+	// benchmarks: the bare signature check of the compact token at
+	// [ptr, ptr+len) with the verifier's first key and first algorithm,
+	// no header, policy or claims. 1 if it verifies, 0 if not, -1 for a
+	// bad handle or input.
+	ExportCheckSignature = "jwtwasm_check_signature"
 )
 
 // Exports lists every export with its wasm signature, for hosts that check
 // a module's shape before using it.
 var Exports = []Export{
-	{ExportVersion, nil, []string{"i32"}},
-	{ExportAlloc, []string{"i32"}, []string{"i32"}},
-	{ExportFree, []string{"i32"}, []string{"i32"}},
-	{ExportCall, []string{"i32", "i32", "i32"}, []string{"i64"}},
-	{ExportVerify, []string{"i32", "i64", "i32", "i32"}, []string{"i64"}},
+	{ExportVersion, nil, []string{"i32"}, false},
+	{ExportAlloc, []string{"i32"}, []string{"i32"}, false},
+	{ExportFree, []string{"i32"}, []string{"i32"}, false},
+	{ExportCall, []string{"i32", "i32", "i32"}, []string{"i64"}, false},
+	{ExportVerify, []string{"i32", "i64", "i32", "i32"}, []string{"i64"}, false},
+	{ExportCheckSignature, []string{"i32", "i32", "i32"}, []string{"i32"}, true},
 }
 
 // Export describes one exported function.
@@ -76,6 +83,8 @@ type Export struct {
 	Name    string
 	Params  []string
 	Results []string
+	// Optional exports may be missing; hosts then do without them.
+	Optional bool
 }
 
 // MaxAlloc is the largest buffer ExportAlloc grants: requests carry key
