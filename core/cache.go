@@ -6,11 +6,16 @@ import (
 	"time"
 )
 
-// tokenCache is a bounded LRU map from token to verified result. Go's map
-// hashes the whole token string and compares it in full on lookup, so a
-// hit is always the very token that was verified; storing the token costs
-// at most size × MaxTokenSize bytes.
-type tokenCache struct {
+// TokenCache is the bounded cache of verified tokens behind [WithCache]: an
+// LRU map from token to result. Go's map hashes the whole token string and
+// compares it in full on lookup, so a hit is always the very token that was
+// verified; storing the tokens costs at most size × MaxTokenSize bytes. It
+// is safe for concurrent use.
+//
+// Most programs get one through WithCache. Hosts that verify elsewhere,
+// such as the WebAssembly host, keep one on their side so that a hit never
+// crosses the boundary.
+type TokenCache struct {
 	mu    sync.Mutex
 	size  int
 	items map[string]*list.Element
@@ -24,11 +29,16 @@ type cacheEntry struct {
 	tok         *Token
 }
 
-func newTokenCache(size int) *tokenCache {
-	return &tokenCache{size: size, items: make(map[string]*list.Element, size), order: list.New()}
+// NewTokenCache returns a cache of at most size tokens (at least one).
+func NewTokenCache(size int) *TokenCache {
+	size = max(size, 1)
+	return &TokenCache{size: size, items: make(map[string]*list.Element, size), order: list.New()}
 }
 
-func (c *tokenCache) get(token string, gen uint64, now time.Time) (*Token, bool) {
+// Get returns the result stored for token if it was stored under key set
+// generation gen and now is inside its validity window; an entry that
+// fails either test is dropped.
+func (c *TokenCache) Get(token string, gen uint64, now time.Time) (*Token, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el, ok := c.items[token]
@@ -47,7 +57,10 @@ func (c *tokenCache) get(token string, gen uint64, now time.Time) (*Token, bool)
 	return e.tok, true
 }
 
-func (c *tokenCache) put(token string, gen uint64, from, until time.Time, tok *Token) {
+// Put stores tok, the result of verifying token under key set generation
+// gen, valid from from until until (see [Policy.ValidityWindow]), evicting
+// the least recently used entry when full.
+func (c *TokenCache) Put(token string, gen uint64, from, until time.Time, tok *Token) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, ok := c.items[token]; ok {
@@ -63,8 +76,8 @@ func (c *tokenCache) put(token string, gen uint64, from, until time.Time, tok *T
 	c.items[token] = c.order.PushFront(&cacheEntry{token: token, gen: gen, from: from, until: until, tok: tok})
 }
 
-// len returns the number of cached tokens.
-func (c *tokenCache) len() int {
+// Len returns the number of cached tokens.
+func (c *TokenCache) Len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.order.Len()

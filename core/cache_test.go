@@ -21,8 +21,8 @@ func TestCacheHit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v.cache.len() != 1 {
-		t.Fatalf("cache holds %d tokens after one verify, want 1", v.cache.len())
+	if v.cache.Len() != 1 {
+		t.Fatalf("cache holds %d tokens after one verify, want 1", v.cache.Len())
 	}
 	second, err := v.Verify(tok)
 	if err != nil {
@@ -34,8 +34,8 @@ func TestCacheHit(t *testing.T) {
 	// Failures and forbidden tokens are not cached.
 	_, _ = v.Verify(flipSignatureByte(t, tok, 1))
 	_, _ = v.Verify("garbage")
-	if v.cache.len() != 1 {
-		t.Errorf("cache holds %d tokens, want 1: a failure was cached", v.cache.len())
+	if v.cache.Len() != 1 {
+		t.Errorf("cache holds %d tokens, want 1: a failure was cached", v.cache.Len())
 	}
 	rules := mustVerifier(t, mustSet(t, es.Public()), Policy{Algorithms: []string{"ES256"}, Require: []string{"role=admin"}}, WithClock(at(testNow)), WithCache(8))
 	for range 2 {
@@ -45,7 +45,7 @@ func TestCacheHit(t *testing.T) {
 			t.Fatal("forbidden without the token")
 		}
 	}
-	if rules.cache.len() != 0 {
+	if rules.cache.Len() != 0 {
 		t.Error("a forbidden token was cached")
 	}
 	// Without WithCache there is no cache, and each verify is fresh.
@@ -107,7 +107,7 @@ func TestCacheWindow(t *testing.T) {
 			if tt.want == 0 && got != first {
 				t.Error("a token inside its window was not a hit")
 			}
-			if tt.want != 0 && cached.cache.len() != 0 {
+			if tt.want != 0 && cached.cache.Len() != 0 {
 				t.Error("the stale entry stayed in the cache")
 			}
 		})
@@ -167,7 +167,7 @@ func TestCacheEviction(t *testing.T) {
 		return tk
 	}
 	a, b, _ := verify(0), verify(1), verify(2) // a is evicted by c
-	if n := v.cache.len(); n != 2 {
+	if n := v.cache.Len(); n != 2 {
 		t.Fatalf("cache holds %d, want 2", n)
 	}
 	if verify(1) != b {
@@ -177,8 +177,8 @@ func TestCacheEviction(t *testing.T) {
 	if verify(0) == a {
 		t.Error("a was not evicted")
 	}
-	if v.cache.len() != 2 {
-		t.Fatalf("cache holds %d, want 2", v.cache.len())
+	if v.cache.Len() != 2 {
+		t.Fatalf("cache holds %d, want 2", v.cache.Len())
 	}
 	if verify(1) != b {
 		t.Error("b was evicted instead of c")
@@ -189,8 +189,8 @@ func TestCacheEviction(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if v.cache.len() != 2 {
-		t.Errorf("cache holds %d after 50 tokens, want 2", v.cache.len())
+	if v.cache.Len() != 2 {
+		t.Errorf("cache holds %d after 50 tokens, want 2", v.cache.Len())
 	}
 }
 
@@ -245,7 +245,7 @@ func TestCacheConcurrent(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	if n := v.cache.len(); n > 4 {
+	if n := v.cache.Len(); n > 4 {
 		t.Errorf("cache holds %d, over its size 4", n)
 	}
 }

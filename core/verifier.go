@@ -17,7 +17,7 @@ type Verifier struct {
 	rules  []Rule
 	now    func() time.Time
 	keys   atomic.Pointer[keyState]
-	cache  *tokenCache // nil when caching is off
+	cache  *TokenCache // nil when caching is off
 }
 
 // keyState is the key set in force; its generation changes with every
@@ -89,7 +89,7 @@ func NewVerifier(keys *KeySet, p Policy, opts ...VerifierOption) (*Verifier, err
 		return nil, err
 	}
 	if o.cacheSize > 0 {
-		v.cache = newTokenCache(o.cacheSize)
+		v.cache = NewTokenCache(o.cacheSize)
 	}
 	return v, nil
 }
@@ -155,7 +155,7 @@ func (v *Verifier) VerifyAt(token string, now time.Time) (*Token, error) {
 	}
 	ks := v.keys.Load()
 	if v.cache != nil {
-		if t, ok := v.cache.get(token, ks.gen, now); ok {
+		if t, ok := v.cache.Get(token, ks.gen, now); ok {
 			return t, nil
 		}
 	}
@@ -181,8 +181,8 @@ func (v *Verifier) VerifyAt(token string, now time.Time) (*Token, error) {
 		}
 	}
 	if v.cache != nil {
-		from, until := v.window(claims)
-		v.cache.put(token, ks.gen, from, until, tok)
+		from, until := v.policy.ValidityWindow(claims)
+		v.cache.Put(token, ks.gen, from, until, tok)
 	}
 	return tok, nil
 }
@@ -320,10 +320,11 @@ func (v *Verifier) checkClaims(c *Claims, now time.Time) error {
 	return joinErrors(errs)
 }
 
-// window returns when a verified token stops (and starts) being valid under
-// the policy, for the cache.
-func (v *Verifier) window(c *Claims) (from, until time.Time) {
-	p := &v.policy
+// ValidityWindow returns the interval in which a token with claims c
+// passes the policy's time checks (exp, nbf, iat, MaxAge, all with
+// Leeway): a cached verdict may be served only inside it. A zero bound is
+// unbounded on that side.
+func (p *Policy) ValidityWindow(c *Claims) (from, until time.Time) {
 	if !c.NotBefore.IsZero() {
 		from = c.NotBefore.Add(-p.Leeway)
 	}

@@ -54,7 +54,7 @@ func New(ctx context.Context, opts ...Option) (*Runtime, error) {
 	}
 	r := &Runtime{opts: o, all: map[*instance]struct{}{}}
 	if o.cacheDir != "" {
-		c, err := wazero.NewCompilationCacheWithDir(o.cacheDir)
+		c, err := wazero.NewCompilationCacheWithDir(moduleCacheDir(o.cacheDir, module))
 		if err != nil {
 			return nil, fmt.Errorf("jwtwasm: compilation cache %q: %w", o.cacheDir, err)
 		}

@@ -19,31 +19,43 @@ type Verifier struct {
 	req     []byte      // the OpVerifierNew request, keys as a plain JWKS
 	keys    []*core.Key // the same keys natively, to fill Token.Key
 	maxSize int         // the policy's token size limit, checked here first
+	policy  core.Policy
+	cache   *core.TokenCache // nil without WithCache
 	closed  atomic.Bool
 }
 
 // VerifierOption configures [Runtime.NewVerifier].
-type VerifierOption func(*abi.VerifierRequest)
+type VerifierOption func(*verifierOptions)
+
+type verifierOptions struct {
+	passphrase string
+	cache      int
+}
 
 // WithPassphrase decrypts an encrypted PKCS#8 key in the key document.
 func WithPassphrase(passphrase []byte) VerifierOption {
-	return func(r *abi.VerifierRequest) { r.Passphrase = string(passphrase) }
+	return func(o *verifierOptions) { o.passphrase = string(passphrase) }
 }
 
-// WithCache keeps up to n verified tokens in each instance, as
-// core.WithCache does.
+// WithCache keeps up to n verified tokens, as core.WithCache does, on the
+// host's side: a hit costs a map lookup and never enters the module. A hit
+// is served only while the token is inside its validity window.
 func WithCache(n int) VerifierOption {
-	return func(r *abi.VerifierRequest) { r.Cache = n }
+	return func(o *verifierOptions) { o.cache = n }
 }
 
 // NewVerifier prepares a verifier for keys, a key document (JWKS, JWK or
 // PEM, as core.ParseKeySet reads), under policy p. Errors are those of
 // core.NewVerifier, with the same codes.
 func (r *Runtime) NewVerifier(ctx context.Context, keys []byte, p core.Policy, opts ...VerifierOption) (*Verifier, error) {
-	req := abi.VerifierRequest{KeysRequest: abi.KeysRequest{Keys: string(keys)}, Policy: abi.PolicyFrom(p)}
+	var o verifierOptions
 	for _, opt := range opts {
-		opt(&req)
+		opt(&o)
 	}
+	if o.cache < 0 {
+		return nil, core.Errorf(core.CodeInvalidArgument, "negative cache size %d", o.cache)
+	}
+	req := abi.VerifierRequest{KeysRequest: abi.KeysRequest{Keys: string(keys), Passphrase: o.passphrase}, Policy: abi.PolicyFrom(p)}
 	maxSize := p.MaxTokenSize
 	if maxSize == 0 {
 		maxSize = core.DefaultMaxTokenSize
@@ -66,7 +78,10 @@ func (r *Runtime) NewVerifier(ctx context.Context, keys []byte, p core.Policy, o
 	if err != nil {
 		return nil, err
 	}
-	v := &Verifier{r: r, req: body, keys: set.Keys(), maxSize: maxSize}
+	v := &Verifier{r: r, req: body, keys: set.Keys(), maxSize: maxSize, policy: p}
+	if o.cache > 0 {
+		v.cache = core.NewTokenCache(o.cache)
+	}
 	// Prepare it in one instance now, so that policy errors surface here.
 	if _, err := r.do(ctx, func(inst *instance) ([]byte, error) {
 		_, err := inst.handleFor(ctx, v)
@@ -125,6 +140,15 @@ func (v *Verifier) VerifyAt(ctx context.Context, token string, now time.Time) (*
 	if len(token) > v.maxSize {
 		return nil, core.Errorf(core.CodeTooLarge, "token of %d bytes is over the limit of %d", len(token), v.maxSize)
 	}
+	if v.cache != nil {
+		at := now
+		if at.IsZero() {
+			at = time.Now()
+		}
+		if tok, ok := v.cache.Get(token, 0, at); ok {
+			return tok, nil
+		}
+	}
 	var nowMillis int64
 	if !now.IsZero() {
 		nowMillis = now.UnixMilli()
@@ -161,7 +185,12 @@ func (v *Verifier) VerifyAt(ctx context.Context, token string, now time.Time) (*
 	if err := json.Unmarshal(res[1:], &vr); err != nil {
 		return nil, core.Errorf(core.CodeInternal, "the module returned an unreadable result: %v", err)
 	}
-	return v.token(vr.Header, vr.Claims, vr.KeyIndex)
+	tok, err := v.token(vr.Header, vr.Claims, vr.KeyIndex)
+	if err == nil && v.cache != nil {
+		from, until := v.policy.ValidityWindow(tok.Claims)
+		v.cache.Put(token, 0, from, until, tok)
+	}
+	return tok, err
 }
 
 func (v *Verifier) token(header, claims []byte, keyIndex int) (*core.Token, error) {

@@ -1,0 +1,50 @@
+package host
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/jwtwasm/jwtwasm/core"
+)
+
+// TestVerifierCache pins the host-side cache: a repeated token is served
+// from it, never after the token expires, and failures are not cached.
+func TestVerifierCache(t *testing.T) {
+	ctx := context.Background()
+	rt := sharedTestRuntime(t)
+	f := newFixture(t, "ec-p256.pem", "")
+	v, err := rt.NewVerifier(ctx, f.jwks, core.Policy{Algorithms: []string{"ES256"}}, WithCache(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close(ctx)
+	first, err := v.VerifyAt(ctx, f.token, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.cache.Len() != 1 {
+		t.Fatalf("cache holds %d tokens after one verify, want 1", v.cache.Len())
+	}
+	again, err := v.VerifyAt(ctx, f.token, testNow.Add(time.Minute))
+	if err != nil || again != first {
+		t.Errorf("second verify = %p, %v; want the cached token %p", again, err, first)
+	}
+	// Past exp the entry is dropped and the module says why.
+	if _, err := v.VerifyAt(ctx, f.token, testNow.Add(2*time.Hour)); !errors.Is(err, core.CodeExpired) {
+		t.Errorf("verify after exp: %v, want expired", err)
+	}
+	if v.cache.Len() != 0 {
+		t.Errorf("cache holds %d tokens after the token expired, want 0", v.cache.Len())
+	}
+	if _, err := v.VerifyAt(ctx, f.token[:len(f.token)-2]+"AA", testNow); err == nil {
+		t.Error("a tampered token verified")
+	}
+	if v.cache.Len() != 0 {
+		t.Errorf("a failure was cached: %d entries", v.cache.Len())
+	}
+	if _, err := rt.NewVerifier(ctx, f.jwks, core.Policy{Algorithms: []string{"ES256"}}, WithCache(-1)); !errors.Is(err, core.CodeInvalidArgument) {
+		t.Errorf("negative cache size: %v", err)
+	}
+}
