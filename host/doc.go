@@ -20,8 +20,10 @@
 // Each instance's memory is bounded ([WithMemoryLimitPages]); a call that
 // traps discards its instance, the next call starts a fresh one, and the
 // caller gets a CodeInternal error. Calls honour their context: when it is
-// done, the instance running the call is closed and the call returns the
-// context's error.
+// done, the call returns the context's error at once and its instance
+// leaves the pool. The module's code itself runs to the end of that call in
+// the background (compiled wasm cannot be stopped midway without checks
+// that would slow every call ninefold) and the instance is then closed.
 //
 // # Start-up
 //
