@@ -40,8 +40,9 @@ go test -count=1 -race -short ./core/... ./host/... ./wasm/...
 step "fuzz smoke (a few seconds per target)"
 bash scripts/fuzz.sh "${FUZZ_SECONDS:-3}"
 
-step "benchmark smoke (one iteration each, no timing asserted)"
+step "benchmark smoke: every benchmark once, so none rots (no timing asserted)"
 go test -count=1 -run '^$' -bench . -benchtime=1x ./core/...
+bash scripts/bench.sh --smoke
 
 echo
 echo "all checks passed"
