@@ -30,8 +30,12 @@ type Runtime struct {
 	idle   chan *instance // instances ready for a call
 	slots  chan struct{}  // one token per instance that may exist
 	closed atomic.Bool
-	mu     sync.Mutex // guards all
-	all    map[*instance]struct{}
+	// inflight counts calls under way, abandoned ones included; wazero
+	// must not close a module while code runs in it, so Close leaves the
+	// shutdown to the last of them.
+	inflight int
+	mu       sync.Mutex // guards all
+	all      map[*instance]struct{}
 }
 
 // New compiles the module and starts one instance, so that a module that
@@ -230,13 +234,47 @@ func (r *Runtime) Instances() int {
 }
 
 // Close closes every instance, the compiled module, the runtime and the
-// compilation cache. Calls under way fail; later calls return ErrClosed.
-// A call abandoned because its context ended may still be running in the
-// background; it ends on its own.
+// compilation cache. Later calls return ErrClosed. Calls under way, and
+// calls abandoned because their context ended, run to their end first;
+// the last of them then releases everything, and Close returns at once.
 func (r *Runtime) Close(ctx context.Context) error {
+	r.mu.Lock()
 	if r.closed.Swap(true) {
+		r.mu.Unlock()
 		return nil
 	}
+	busy := r.inflight > 0
+	r.mu.Unlock()
+	if busy {
+		return nil
+	}
+	return r.shutdown(ctx)
+}
+
+// enter counts a call in, unless the runtime is closed.
+func (r *Runtime) enter() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed.Load() {
+		return false
+	}
+	r.inflight++
+	return true
+}
+
+// leave counts a call out, and shuts down if it was the last one after
+// Close.
+func (r *Runtime) leave(ctx context.Context) {
+	r.mu.Lock()
+	r.inflight--
+	last := r.inflight == 0 && r.closed.Load()
+	r.mu.Unlock()
+	if last {
+		_ = r.shutdown(context.WithoutCancel(ctx))
+	}
+}
+
+func (r *Runtime) shutdown(ctx context.Context) error {
 	r.mu.Lock()
 	clear(r.all) // closed with the runtime below
 	r.mu.Unlock()
@@ -263,11 +301,16 @@ func (r *Runtime) Close(ctx context.Context) error {
 // milliseconds); the long ones are key generation and key derivation, so
 // an abandoned call holds its memory for seconds at most.
 func (r *Runtime) do(ctx context.Context, f func(*instance) ([]byte, error)) ([]byte, error) {
+	if !r.enter() {
+		return nil, ErrClosed
+	}
 	inst, err := r.acquire(ctx)
 	if err != nil {
+		r.leave(ctx)
 		return nil, err
 	}
 	if ctx.Done() == nil { // cannot end: no goroutine needed
+		defer r.leave(ctx)
 		defer r.release(ctx, inst)
 		r.freeRetired(ctx, inst)
 		return f(inst)
@@ -286,6 +329,7 @@ func (r *Runtime) do(ctx context.Context, f func(*instance) ([]byte, error)) ([]
 	select {
 	case o := <-done:
 		r.release(ctx, inst)
+		r.leave(ctx)
 		return o.res, o.err
 	case <-ctx.Done():
 		r.mu.Lock()
@@ -295,6 +339,7 @@ func (r *Runtime) do(ctx context.Context, f func(*instance) ([]byte, error)) ([]
 		go func() {
 			<-done
 			_ = inst.mod.Close(bg)
+			r.leave(bg)
 		}()
 		return nil, fmt.Errorf("jwtwasm: %w", ctx.Err())
 	}
