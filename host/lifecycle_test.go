@@ -26,7 +26,7 @@ func handlesOf(r *Runtime, v *Verifier) []int32 {
 	defer r.mu.Unlock()
 	var hs []int32
 	for inst := range r.all {
-		if h, ok := inst.handles[v]; ok {
+		if h, ok := inst.handles[v.id]; ok {
 			hs = append(hs, h)
 		}
 	}
@@ -516,4 +516,51 @@ func TestCompilationCacheDir(t *testing.T) {
 		}
 	}
 	t.Logf("New with an empty cache dir: %v; with the filled one: %v", took[0], took[1])
+}
+
+// TestForgottenVerifiers checks that verifiers dropped without Close give
+// their handles back: a program that builds a verifier on every key
+// refresh and never closes one must not run the instances out of handles.
+func TestForgottenVerifiers(t *testing.T) {
+	rt := newTestRuntime(t, WithPoolSize(1))
+	ctx := context.Background()
+	f := newFixture(t, "ec-p256.pem", "")
+	for i := 0; i < 20; i++ {
+		if _, err := rt.NewVerifier(ctx, f.jwks, es256Policy); err != nil {
+			t.Fatal(err)
+		}
+	}
+	held := func() int {
+		rt.mu.Lock()
+		defer rt.mu.Unlock()
+		n := 0
+		for inst := range rt.all {
+			n += len(inst.handles)
+		}
+		return n
+	}
+	if n := held(); n != 20 {
+		t.Fatalf("%d handles held after 20 verifiers, want 20", n)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for held() > 2 && time.Now().Before(deadline) {
+		runtime.GC()
+		// Any call frees the retired handles of the instance it runs in.
+		v, err := rt.NewVerifier(ctx, f.jwks, es256Policy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := v.VerifyAt(ctx, f.token, testNow); err != nil {
+			t.Fatal(err)
+		}
+		runtime.KeepAlive(v)
+	}
+	if n := held(); n > 2 {
+		t.Errorf("%d handles still held after the verifiers were collected, want at most 2", n)
+	}
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	if len(rt.retired) > 2 || len(rt.holders) > 2 {
+		t.Errorf("bookkeeping grows: %d retired, %d holders", len(rt.retired), len(rt.holders))
+	}
 }

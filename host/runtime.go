@@ -34,6 +34,11 @@ type Runtime struct {
 	// must not close a module while code runs in it, so Close leaves the
 	// shutdown to the last of them.
 	inflight int
+
+	nextID   atomic.Uint64
+	holders  map[uint64]int  // verifier id -> instances holding a handle for it
+	retired  map[uint64]bool // closed or collected verifiers whose handles to free
+	nretired atomic.Int64
 	mu       sync.Mutex // guards all
 	all      map[*instance]struct{}
 }
@@ -56,7 +61,7 @@ func New(ctx context.Context, opts ...Option) (*Runtime, error) {
 	} else {
 		cfg = wazero.NewRuntimeConfig()
 	}
-	r := &Runtime{opts: o, all: map[*instance]struct{}{}}
+	r := &Runtime{opts: o, all: map[*instance]struct{}{}, holders: map[uint64]int{}, retired: map[uint64]bool{}}
 	if o.cacheDir != "" {
 		c, err := wazero.NewCompilationCacheWithDir(moduleCacheDir(o.cacheDir, module))
 		if err != nil {
@@ -182,9 +187,7 @@ func (r *Runtime) release(ctx context.Context, inst *instance) {
 }
 
 func (r *Runtime) discard(ctx context.Context, inst *instance) {
-	r.mu.Lock()
-	delete(r.all, inst)
-	r.mu.Unlock()
+	r.forgetInstance(inst)
 	_ = inst.mod.Close(context.WithoutCancel(ctx))
 	<-r.slots
 }
@@ -209,7 +212,7 @@ func (r *Runtime) newInstance(ctx context.Context) (*instance, error) {
 		call:    mod.ExportedFunction(abi.ExportCall),
 		verify:  mod.ExportedFunction(abi.ExportVerify),
 		check:   mod.ExportedFunction(abi.ExportCheckSignature),
-		handles: map[*Verifier]int32{},
+		handles: map[uint64]int32{},
 	}
 	v, err := mod.ExportedFunction(abi.ExportVersion).Call(ctx)
 	if err != nil {
@@ -332,9 +335,7 @@ func (r *Runtime) do(ctx context.Context, f func(*instance) ([]byte, error)) ([]
 		r.leave(ctx)
 		return o.res, o.err
 	case <-ctx.Done():
-		r.mu.Lock()
-		delete(r.all, inst)
-		r.mu.Unlock()
+		r.forgetInstance(inst)
 		<-r.slots
 		go func() {
 			<-done

@@ -3,6 +3,7 @@ package host
 import (
 	"context"
 	"encoding/json"
+	"runtime"
 	"sync/atomic"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 // concurrent use.
 type Verifier struct {
 	r       *Runtime
+	id      uint64      // names the verifier's handles in instances
 	req     []byte      // the OpVerifierNew request, keys as a plain JWKS
 	keys    []*core.Key // the same keys natively, to fill Token.Key
 	maxSize int         // the policy's token size limit, checked here first
@@ -78,7 +80,8 @@ func (r *Runtime) NewVerifier(ctx context.Context, keys []byte, p core.Policy, o
 	if err != nil {
 		return nil, err
 	}
-	v := &Verifier{r: r, req: body, keys: set.Keys(), maxSize: maxSize, policy: p}
+	v := &Verifier{r: r, id: r.nextID.Add(1), req: body, keys: set.Keys(), maxSize: maxSize, policy: p}
+	runtime.AddCleanup(v, r.retire, v.id)
 	if o.cache > 0 {
 		v.cache = core.NewTokenCache(o.cache)
 	}
@@ -94,7 +97,7 @@ func (r *Runtime) NewVerifier(ctx context.Context, keys []byte, p core.Policy, o
 
 // handleFor returns v's handle in this instance, preparing it if needed.
 func (inst *instance) handleFor(ctx context.Context, v *Verifier) (int32, error) {
-	if h, ok := inst.handles[v]; ok {
+	if h, ok := inst.handles[v.id]; ok {
 		return h, nil
 	}
 	res, err := inst.callOp(ctx, abi.OpVerifierNew, v.req)
@@ -105,21 +108,70 @@ func (inst *instance) handleFor(ctx context.Context, v *Verifier) (int32, error)
 	if err := decodeResult(res, &hr); err != nil {
 		return 0, err
 	}
-	inst.handles[v] = hr.Handle
+	inst.handles[v.id] = hr.Handle
+	v.r.mu.Lock()
+	v.r.holders[v.id]++
+	v.r.mu.Unlock()
 	return hr.Handle, nil
 }
 
-// freeRetired frees the handles of closed verifiers held by inst.
-func (r *Runtime) freeRetired(ctx context.Context, inst *instance) {
-	for v, h := range inst.handles {
-		if !v.closed.Load() {
-			continue
+// retire marks a verifier's handles for freeing: it was closed, or it was
+// collected without being closed (a program that rebuilds its verifier on
+// every key refresh and forgets Close must not run every instance out of
+// handles).
+func (r *Runtime) retire(id uint64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.holders[id] > 0 && !r.retired[id] {
+		r.retired[id] = true
+		r.nretired.Add(1)
+	}
+}
+
+// forget records that an instance no longer holds handle id (freed, or
+// the instance is gone); the caller holds r.mu.
+func (r *Runtime) forget(id uint64) {
+	if r.holders[id]--; r.holders[id] <= 0 {
+		delete(r.holders, id)
+		if r.retired[id] {
+			delete(r.retired, id)
+			r.nretired.Add(-1)
 		}
-		req, _ := json.Marshal(abi.HandleRequest{Handle: h})
+	}
+}
+
+// forgetInstance records that inst and its handles are gone.
+func (r *Runtime) forgetInstance(inst *instance) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.all, inst)
+	for id := range inst.handles {
+		r.forget(id)
+	}
+}
+
+// freeRetired frees the handles of retired verifiers held by inst.
+func (r *Runtime) freeRetired(ctx context.Context, inst *instance) {
+	if r.nretired.Load() == 0 {
+		return
+	}
+	r.mu.Lock()
+	var ids []uint64
+	for id := range inst.handles {
+		if r.retired[id] {
+			ids = append(ids, id)
+		}
+	}
+	r.mu.Unlock()
+	for _, id := range ids {
+		req, _ := json.Marshal(abi.HandleRequest{Handle: inst.handles[id]})
 		if _, err := inst.callOp(ctx, abi.OpVerifierFree, req); err != nil {
 			return
 		}
-		delete(inst.handles, v)
+		delete(inst.handles, id)
+		r.mu.Lock()
+		r.forget(id)
+		r.mu.Unlock()
 	}
 }
 
@@ -211,7 +263,9 @@ func (v *Verifier) token(header, claims []byte, keyIndex int) (*core.Token, erro
 // Close frees the verifier in every instance (at the instance's next use).
 // Later calls return ErrClosed.
 func (v *Verifier) Close(ctx context.Context) error {
-	v.closed.Store(true)
+	if !v.closed.Swap(true) {
+		v.r.retire(v.id)
+	}
 	return nil
 }
 
