@@ -11,8 +11,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jwtwasm/jwtwasm/core"
@@ -151,7 +153,48 @@ func decodeThen[R any](req []byte, f func(*R) []byte) []byte {
 	if _, err := dec.Token(); err != io.EOF {
 		return badRequest("request: data after the JSON object")
 	}
+	if err := exactNames(req, reflect.TypeOf(r)); err != nil {
+		return badRequest("request: %v", err)
+	}
 	return f(&r)
+}
+
+// exactNames refuses member names that match a field only when case is
+// ignored: encoding/json accepts "Algorithms" for "algorithms", and a
+// request that is not written as documented should say so. It checks
+// nested objects of struct fields too (the policy).
+func exactNames(data []byte, t reflect.Type) error {
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(data, &members); err != nil {
+		return err
+	}
+	fields := map[string]reflect.Type{}
+	var collect func(reflect.Type)
+	collect = func(t reflect.Type) {
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if f.Anonymous && f.Type.Kind() == reflect.Struct {
+				collect(f.Type)
+				continue
+			}
+			if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); name != "" && name != "-" {
+				fields[name] = f.Type
+			}
+		}
+	}
+	collect(t)
+	for name, raw := range members {
+		ft, ok := fields[name]
+		if !ok {
+			return fmt.Errorf("unknown member %q (names are case-sensitive)", name)
+		}
+		if ft.Kind() == reflect.Struct && ft != reflect.TypeOf(json.RawMessage{}) && len(raw) > 0 && raw[0] == '{' {
+			if err := exactNames(raw, ft); err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+		}
+	}
+	return nil
 }
 
 func (g *Guest) newVerifier(r *abi.VerifierRequest) []byte {

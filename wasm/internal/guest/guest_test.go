@@ -568,3 +568,19 @@ func TestThumbprint(t *testing.T) {
 	}
 	want(t, call(t, g, abi.OpThumbprint, abi.KeysRequest{Keys: "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"}), core.CodeInvalidKey, "", nil)
 }
+
+// TestRequestNamesAreExact pins that member names match their documented
+// spelling exactly, at the top level and inside the policy.
+func TestRequestNamesAreExact(t *testing.T) {
+	g := New()
+	for _, req := range []string{
+		`{"Keys":"x","policy":{"algorithms":["ES256"]}}`,
+		`{"keys":"x","Policy":{"algorithms":["ES256"]}}`,
+		`{"keys":"x","policy":{"Algorithms":["ES256"]}}`,
+	} {
+		res := g.Call(abi.OpVerifierNew, []byte(req))
+		if core.Code(res[0]) != core.CodeInvalidArgument || !strings.Contains(string(res[1:]), "case-sensitive") {
+			t.Errorf("%s: got %d %s, want invalid_argument naming case", req, res[0], res[1:])
+		}
+	}
+}
