@@ -16,8 +16,8 @@ import (
 type instance struct {
 	mod                              api.Module
 	alloc, free, call, verify, check api.Function
-	handles                          map[uint64]int32 // handles of the verifiers prepared here, by Verifier id
-	broken                           bool             // trapped or closed: discard, never reuse
+	handles                          map[uint64]handle // handles of the state prepared here, by id
+	broken                           bool              // trapped or closed: discard, never reuse
 }
 
 // guestError is a failure inside a call: a trap, a closed module, a bad

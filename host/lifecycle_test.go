@@ -27,7 +27,7 @@ func handlesOf(r *Runtime, v *Verifier) []int32 {
 	var hs []int32
 	for inst := range r.all {
 		if h, ok := inst.handles[v.id]; ok {
-			hs = append(hs, h)
+			hs = append(hs, h.h)
 		}
 	}
 	return hs

@@ -212,7 +212,7 @@ func (r *Runtime) newInstance(ctx context.Context) (*instance, error) {
 		call:    mod.ExportedFunction(abi.ExportCall),
 		verify:  mod.ExportedFunction(abi.ExportVerify),
 		check:   mod.ExportedFunction(abi.ExportCheckSignature),
-		handles: map[uint64]int32{},
+		handles: map[uint64]handle{},
 	}
 	v, err := mod.ExportedFunction(abi.ExportVersion).Call(ctx)
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"runtime"
-	"sync/atomic"
 	"time"
 
 	"github.com/jwtwasm/jwtwasm/core"
@@ -16,14 +15,11 @@ import (
 // instance serves a call (prepared there on first use). It is safe for
 // concurrent use.
 type Verifier struct {
-	r       *Runtime
-	id      uint64      // names the verifier's handles in instances
-	req     []byte      // the OpVerifierNew request, keys as a plain JWKS
-	keys    []*core.Key // the same keys natively, to fill Token.Key
-	maxSize int         // the policy's token size limit, checked here first
-	policy  core.Policy
-	cache   *core.TokenCache // nil without WithCache
-	closed  atomic.Bool
+	*prepared             // the OpVerifierNew request, keys as a plain JWKS
+	keys      []*core.Key // the same keys natively, to fill Token.Key
+	maxSize   int         // the policy's token size limit, checked here first
+	policy    core.Policy
+	cache     *core.TokenCache // nil without WithCache
 }
 
 // VerifierOption configures [Runtime.NewVerifier].
@@ -80,99 +76,19 @@ func (r *Runtime) NewVerifier(ctx context.Context, keys []byte, p core.Policy, o
 	if err != nil {
 		return nil, err
 	}
-	v := &Verifier{r: r, id: r.nextID.Add(1), req: body, keys: set.Keys(), maxSize: maxSize, policy: p}
+	v := &Verifier{prepared: r.newPrepared(abi.OpVerifierNew, abi.OpVerifierFree, body), keys: set.Keys(), maxSize: maxSize, policy: p}
 	runtime.AddCleanup(v, r.retire, v.id)
 	if o.cache > 0 {
 		v.cache = core.NewTokenCache(o.cache)
 	}
 	// Prepare it in one instance now, so that policy errors surface here.
 	if _, err := r.do(ctx, func(inst *instance) ([]byte, error) {
-		_, err := inst.handleFor(ctx, v)
+		_, err := inst.handleFor(ctx, v.prepared)
 		return nil, err
 	}); err != nil {
 		return nil, err
 	}
 	return v, nil
-}
-
-// handleFor returns v's handle in this instance, preparing it if needed.
-func (inst *instance) handleFor(ctx context.Context, v *Verifier) (int32, error) {
-	if h, ok := inst.handles[v.id]; ok {
-		return h, nil
-	}
-	res, err := inst.callOp(ctx, abi.OpVerifierNew, v.req)
-	if err != nil {
-		return 0, err
-	}
-	var hr abi.HandleResult
-	if err := decodeResult(res, &hr); err != nil {
-		return 0, err
-	}
-	inst.handles[v.id] = hr.Handle
-	v.r.mu.Lock()
-	v.r.holders[v.id]++
-	v.r.mu.Unlock()
-	return hr.Handle, nil
-}
-
-// retire marks a verifier's handles for freeing: it was closed, or it was
-// collected without being closed (a program that rebuilds its verifier on
-// every key refresh and forgets Close must not run every instance out of
-// handles).
-func (r *Runtime) retire(id uint64) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.holders[id] > 0 && !r.retired[id] {
-		r.retired[id] = true
-		r.nretired.Add(1)
-	}
-}
-
-// forget records that an instance no longer holds handle id (freed, or
-// the instance is gone); the caller holds r.mu.
-func (r *Runtime) forget(id uint64) {
-	if r.holders[id]--; r.holders[id] <= 0 {
-		delete(r.holders, id)
-		if r.retired[id] {
-			delete(r.retired, id)
-			r.nretired.Add(-1)
-		}
-	}
-}
-
-// forgetInstance records that inst and its handles are gone.
-func (r *Runtime) forgetInstance(inst *instance) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	delete(r.all, inst)
-	for id := range inst.handles {
-		r.forget(id)
-	}
-}
-
-// freeRetired frees the handles of retired verifiers held by inst.
-func (r *Runtime) freeRetired(ctx context.Context, inst *instance) {
-	if r.nretired.Load() == 0 {
-		return
-	}
-	r.mu.Lock()
-	var ids []uint64
-	for id := range inst.handles {
-		if r.retired[id] {
-			ids = append(ids, id)
-		}
-	}
-	r.mu.Unlock()
-	for _, id := range ids {
-		req, _ := json.Marshal(abi.HandleRequest{Handle: inst.handles[id]})
-		if _, err := inst.callOp(ctx, abi.OpVerifierFree, req); err != nil {
-			return
-		}
-		delete(inst.handles, id)
-		r.mu.Lock()
-		r.forget(id)
-		r.mu.Unlock()
-	}
 }
 
 // Verify checks a compact JWT as core.Verifier.Verify does, inside the
@@ -209,7 +125,7 @@ func (v *Verifier) VerifyAt(ctx context.Context, token string, now time.Time) (*
 		}
 	}
 	res, err := v.r.do(ctx, func(inst *instance) ([]byte, error) {
-		h, err := inst.handleFor(ctx, v)
+		h, err := inst.handleFor(ctx, v.prepared)
 		if err != nil {
 			return nil, err
 		}
@@ -263,9 +179,7 @@ func (v *Verifier) token(header, claims []byte, keyIndex int) (*core.Token, erro
 // Close frees the verifier in every instance (at the instance's next use).
 // Later calls return ErrClosed.
 func (v *Verifier) Close(ctx context.Context) error {
-	if !v.closed.Swap(true) {
-		v.r.retire(v.id)
-	}
+	v.close()
 	return nil
 }
 
@@ -279,7 +193,7 @@ func (v *Verifier) CheckSignature(ctx context.Context, token string) (bool, erro
 	}
 	var ok int32 = -2
 	_, err := v.r.do(ctx, func(inst *instance) ([]byte, error) {
-		h, err := inst.handleFor(ctx, v)
+		h, err := inst.handleFor(ctx, v.prepared)
 		if err != nil {
 			return nil, err
 		}

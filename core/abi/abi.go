@@ -116,6 +116,12 @@ const (
 	// OpVerify: [VerifyRequest] -> [VerifyResult]; ExportVerify with a
 	// JSON request, for hosts that prefer one calling convention.
 	OpVerify Op = 8
+	// OpSignerNew: [KeysRequest] -> [HandleResult]. Prepares the active
+	// key of a key document for signing: parsed, decrypted and checked
+	// once, then used by OpSign requests that name its handle.
+	OpSignerNew Op = 9
+	// OpSignerFree: [HandleRequest] -> {}.
+	OpSignerFree Op = 10
 )
 
 // Pack packs a result buffer's pointer and length into one i64.
@@ -263,9 +269,11 @@ type InspectResult struct {
 	Findings      []core.Finding   `json:"findings"`
 }
 
-// SignRequest signs a claims set with the active key of a key document.
+// SignRequest signs a claims set with the active key of a key document,
+// or with a signer prepared by OpSignerNew (Handle, instead of Keys).
 type SignRequest struct {
 	KeysRequest
+	Handle int32           `json:"handle,omitempty"`
 	Claims json.RawMessage `json:"claims"`
 	Alg    string          `json:"alg,omitempty"`
 	// KeyID and Type override the header's kid and typ; nil keeps the

@@ -92,7 +92,17 @@ func keyForToken(set *core.KeySet, token string) *core.Key {
 
 // Sign signs a claims set with the active key of the request's keys.
 func Sign(r *abi.SignRequest) (*abi.SignResult, error) {
-	set, err := ParseKeys(r.KeysRequest)
+	key, err := SigningKey(r.KeysRequest)
+	if err != nil {
+		return nil, err
+	}
+	return SignWith(key, r)
+}
+
+// SigningKey returns the active key of a key document: the key a signer
+// signs with.
+func SigningKey(r abi.KeysRequest) (*core.Key, error) {
+	set, err := ParseKeys(r)
 	if err != nil {
 		return nil, err
 	}
@@ -100,6 +110,12 @@ func Sign(r *abi.SignRequest) (*abi.SignResult, error) {
 	if key == nil {
 		return nil, core.Errorf(core.CodeInvalidKey, "no private key to sign with: sign with a private key or key set, not a published (public) one")
 	}
+	return key, nil
+}
+
+// SignWith signs the request's claims with key, a prepared signing key;
+// the request's key document is ignored.
+func SignWith(key *core.Key, r *abi.SignRequest) (*abi.SignResult, error) {
 	var opts []core.SignOption
 	if r.Alg != "" {
 		opts = append(opts, core.WithAlgorithm(r.Alg))

@@ -16,6 +16,8 @@ export const Op = Object.freeze({
   convertKeys: 6,
   thumbprint: 7,
   verify: 8,
+  signerNew: 9,
+  signerFree: 10,
 });
 
 // Error code names by number (wasm/ABI.md); unknown numbers read as

@@ -26,10 +26,12 @@ import (
 // host that never frees them runs into an error rather than out of memory.
 const MaxVerifiers = 4096
 
-// Guest holds one module instance's state: its prepared verifiers. It is
-// not safe for concurrent use, like the instance it serves.
+// Guest holds one module instance's state: its prepared verifiers and
+// signers, under handles from one counter. It is not safe for concurrent
+// use, like the instance it serves.
 type Guest struct {
 	verifiers map[int32]*prepared
+	signers   map[int32]*core.Key
 	next      int32
 }
 
@@ -43,7 +45,7 @@ type prepared struct {
 
 // New returns an empty Guest.
 func New() *Guest {
-	return &Guest{verifiers: make(map[int32]*prepared)}
+	return &Guest{verifiers: make(map[int32]*prepared), signers: make(map[int32]*core.Key)}
 }
 
 // result lays out a result buffer: status byte, then body.
@@ -126,7 +128,11 @@ func (g *Guest) Call(op abi.Op, req []byte) []byte {
 			return g.Verify(r.Handle, r.NowMillis, []byte(r.Token))
 		})
 	case abi.OpSign:
-		return decodeThen(req, sign)
+		return decodeThen(req, g.sign)
+	case abi.OpSignerNew:
+		return decodeThen(req, g.newSigner)
+	case abi.OpSignerFree:
+		return decodeThen(req, g.freeSigner)
 	case abi.OpKeygen:
 		return decodeThen(req, keygen)
 	case abi.OpConvertKeys:
@@ -212,15 +218,59 @@ func (g *Guest) newVerifier(r *abi.VerifierRequest) []byte {
 	if err != nil {
 		return errResult(err)
 	}
-	g.next++
-	if g.next <= 0 { // after 2^31 verifiers, start again past any live one
-		g.next = 1
-	}
-	for g.verifiers[g.next] != nil {
+	h := g.handle()
+	g.verifiers[h] = &prepared{v: v, keys: set.Keys(), alg: r.Policy.Algorithms[0]}
+	return okResult(abi.HandleResult{Handle: h})
+}
+
+// handle returns the next free handle.
+func (g *Guest) handle() int32 {
+	for {
 		g.next++
+		if g.next <= 0 { // after 2^31 handles, start again past any live one
+			g.next = 1
+		}
+		if g.verifiers[g.next] == nil && g.signers[g.next] == nil {
+			return g.next
+		}
 	}
-	g.verifiers[g.next] = &prepared{v: v, keys: set.Keys(), alg: r.Policy.Algorithms[0]}
-	return okResult(abi.HandleResult{Handle: g.next})
+}
+
+func (g *Guest) newSigner(r *abi.KeysRequest) []byte {
+	if len(g.signers) >= MaxVerifiers {
+		return badRequest("%d signers are live, the most one instance holds (MaxVerifiers): free some", MaxVerifiers)
+	}
+	key, err := ops.SigningKey(*r)
+	if err != nil {
+		return errResult(err)
+	}
+	h := g.handle()
+	g.signers[h] = key
+	return okResult(abi.HandleResult{Handle: h})
+}
+
+func (g *Guest) freeSigner(r *abi.HandleRequest) []byte {
+	if g.signers[r.Handle] == nil {
+		return badRequest("no signer with handle %d (freed already, or never made)", r.Handle)
+	}
+	delete(g.signers, r.Handle)
+	return result(abi.StatusOK, []byte("{}"))
+}
+
+// sign signs with a prepared signer when the request names one, else with
+// the request's key document.
+func (g *Guest) sign(r *abi.SignRequest) []byte {
+	if r.Handle == 0 {
+		return answer(ops.Sign(r))
+	}
+	if r.Keys != "" {
+		return badRequest("a sign request names a signer handle or keys, not both")
+	}
+	key := g.signers[r.Handle]
+	if key == nil {
+		return badRequest("no signer with handle %d (freed already, or never made)", r.Handle)
+	}
+	return answer(ops.SignWith(key, r))
 }
 
 func (g *Guest) freeVerifier(r *abi.HandleRequest) []byte {

@@ -156,7 +156,7 @@ func TestResultLayout(t *testing.T) {
 
 func TestUnknownOperation(t *testing.T) {
 	g := New()
-	for _, op := range []abi.Op{0, 9, -1, math.MaxInt32, math.MinInt32} {
+	for _, op := range []abi.Op{0, 11, -1, math.MaxInt32, math.MinInt32} {
 		want(t, call(t, g, op, `{}`), core.CodeInvalidArgument, fmt.Sprintf("unknown operation %d", op), nil)
 	}
 }
@@ -583,4 +583,27 @@ func TestRequestNamesAreExact(t *testing.T) {
 			t.Errorf("%s: got %d %s, want invalid_argument naming case", req, res[0], res[1:])
 		}
 	}
+}
+
+// TestSigners pins prepared signers: made from a private key document,
+// used by handle, refused when a request names both a handle and keys,
+// freed once, and never confused with a verifier handle.
+func TestSigners(t *testing.T) {
+	g := New()
+	f := newFixture(t, "ec-p256.pem", "")
+	claims := json.RawMessage(`{"sub":"carol","exp":1795438800}`)
+	var h abi.HandleResult
+	want(t, call(t, g, abi.OpSignerNew, abi.KeysRequest{Keys: string(f.private)}), abi.StatusOK, "", &h)
+	var out abi.SignResult
+	want(t, call(t, g, abi.OpSign, abi.SignRequest{Handle: h.Handle, Claims: claims}), abi.StatusOK, "", &out)
+	if strings.Count(out.Token, ".") != 2 {
+		t.Errorf("token %q", out.Token)
+	}
+	want(t, call(t, g, abi.OpSign, abi.SignRequest{Handle: h.Handle, KeysRequest: abi.KeysRequest{Keys: string(f.private)}, Claims: claims}),
+		core.CodeInvalidArgument, "not both", nil)
+	want(t, call(t, g, abi.OpVerifierFree, abi.HandleRequest(h)), core.CodeInvalidArgument, "no verifier", nil)
+	want(t, call(t, g, abi.OpSignerFree, abi.HandleRequest(h)), abi.StatusOK, "", nil)
+	want(t, call(t, g, abi.OpSignerFree, abi.HandleRequest(h)), core.CodeInvalidArgument, "no signer", nil)
+	want(t, call(t, g, abi.OpSign, abi.SignRequest{Handle: h.Handle, Claims: claims}), core.CodeInvalidArgument, "no signer", nil)
+	want(t, call(t, g, abi.OpSignerNew, abi.KeysRequest{Keys: string(f.jwks)}), core.CodeInvalidKey, "no private key", nil)
 }

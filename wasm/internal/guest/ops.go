@@ -8,7 +8,6 @@ import (
 // The operations without state are core/ops's, wrapped in the ABI's JSON.
 
 func inspect(r *abi.InspectRequest) []byte { return answer(ops.Inspect(r)) }
-func sign(r *abi.SignRequest) []byte       { return answer(ops.Sign(r)) }
 func keygen(r *abi.KeygenRequest) []byte   { return answer(ops.Keygen(r)) }
 func convert(r *abi.ConvertRequest) []byte { return answer(ops.Convert(r)) }
 func thumbprint(r *abi.KeysRequest) []byte { return answer(ops.Thumbprint(r)) }
