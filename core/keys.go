@@ -220,6 +220,9 @@ func checkRSAPublic(pub *rsa.PublicKey) error {
 	if pub.E < 3 || pub.E%2 == 0 {
 		return newError(CodeInvalidKey, "RSA public exponent %d is unsafe: want an odd number of at least 3", pub.E)
 	}
+	if hasROCAFingerprint(pub.N) {
+		return newError(CodeWeakKey, "RSA modulus has the ROCA fingerprint (Infineon, CVE-2017-15361): its private key can be computed from it; replace the key")
+	}
 	return nil
 }
 

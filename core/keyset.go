@@ -3,6 +3,7 @@ package core
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/jwtwasm/jwtwasm/core/internal/jsonobj"
@@ -196,7 +197,11 @@ func parseJWKDocument(data []byte) ([]*Key, error) {
 		}
 		k, err := parseJWK(raw)
 		if err != nil {
-			return nil, wrapError(CodeInvalidKey, err, "JWKS key %d", i)
+			code := CodeInvalidKey
+			if e := (*Error)(nil); errors.As(err, &e) {
+				code = e.code // weak_key stays weak_key
+			}
+			return nil, wrapError(code, err, "JWKS key %d", i)
 		}
 		keys = append(keys, k)
 	}

@@ -101,6 +101,16 @@ func (v *Verifier) UpdateKeys(keys *KeySet) error {
 	if keys == nil || keys.Len() == 0 {
 		return newError(CodeInvalidArgument, "the key set is empty")
 	}
+	secrets := 0
+	for _, k := range keys.keys {
+		if k.kty == KeyTypeOct {
+			secrets++
+		}
+	}
+	if secrets > 0 && secrets < len(keys.keys) {
+		return newError(CodeInvalidKey,
+			"the key set mixes HMAC secrets with public keys: one verifier, one kind of key, or a public key may end up used as a secret (RFC 8725 §2.1)")
+	}
 	usable := false
 	for _, k := range keys.keys {
 		for _, a := range v.algs {

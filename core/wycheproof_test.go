@@ -88,10 +88,6 @@ var wpKnownAccepted = map[string]string{
 	"json_web_signature_test.json#367": "token identical to valid #357 (invalidBase64Padding without any padding)",
 	"json_web_signature_test.json#370": "token identical to valid #357 (invalidBase64PaddingInPayload without any padding)",
 	// Key-set hardening of issue 8, not done yet.
-	"json_web_key_test.json#1":     "mixed HS256 secret + ES256 key in one JWKS is not refused; the HMAC key verifies (flags MixedKeySet, Ambiguous)",
-	"json_web_crypto_test.json#47": "mixed HS256 secret + ES256 key in one JWKS is not refused; the HMAC key verifies",
-	"json_web_key_test.json#7":     "no ROCA (Infineon) modulus check on key import yet",
-	"json_web_crypto_test.json#46": "no ROCA (Infineon) modulus check on key import yet",
 }
 
 type wpFile struct {
