@@ -348,4 +348,3 @@ func TestKeyConfusionSets(t *testing.T) {
 		})
 	}
 }
-
