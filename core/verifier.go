@@ -169,22 +169,18 @@ func (v *Verifier) VerifyAt(token string, now time.Time) (*Token, error) {
 			return t, nil
 		}
 	}
-	t, err := v.verifySignature(token, ks.set)
+	jws, err := v.verifyJWS(token, ks.set)
 	if err != nil {
 		return nil, err
 	}
-	payload, err := b64.DecodeString(t.payloadB64)
-	if err != nil {
-		return nil, newError(CodeMalformed, "token payload is not canonical base64url")
-	}
-	claims, err := parseClaims(payload)
+	claims, err := parseClaims(jws.Payload)
 	if err != nil {
 		return nil, err
 	}
 	if err := v.checkClaims(claims, now); err != nil {
 		return nil, err
 	}
-	tok := &Token{Header: &t.header, Claims: claims, Key: t.key}
+	tok := &Token{Header: jws.Header, Claims: claims, Key: jws.Key}
 	for _, r := range v.rules {
 		if err := r.Check(claims); err != nil {
 			return tok, err
@@ -195,6 +191,40 @@ func (v *Verifier) VerifyAt(token string, now time.Time) (*Token, error) {
 		v.cache.Put(token, ks.gen, from, until, tok)
 	}
 	return tok, nil
+}
+
+// JWS is a verified compact JWS: its protected header, its payload, and
+// the key whose signature verified. It is read-only.
+type JWS struct {
+	Header  *Header
+	Payload []byte
+	Key     *Key
+}
+
+// VerifyJWS checks a compact JWS whose payload may be any bytes, under the
+// policy's JWS rules only: size, the algorithm allow-list, "crit", key
+// choice by "kid" and algorithm (keys in the header never used), and the
+// signature. The policy's claim rules and access rules do not apply, and
+// nothing is cached. [Verifier.Verify] is VerifyJWS followed by the claims.
+func (v *Verifier) VerifyJWS(token string) (*JWS, error) {
+	if len(token) > v.policy.MaxTokenSize {
+		return nil, newError(CodeTooLarge, "token of %d bytes is over the limit of %d", len(token), v.policy.MaxTokenSize)
+	}
+	return v.verifyJWS(token, v.keys.Load().set)
+}
+
+// verifyJWS checks everything up to and including the signature, then
+// decodes the payload.
+func (v *Verifier) verifyJWS(token string, set *KeySet) (*JWS, error) {
+	t, err := v.verifySignature(token, set)
+	if err != nil {
+		return nil, err
+	}
+	payload, err := b64.DecodeString(t.payloadB64)
+	if err != nil {
+		return nil, newError(CodeMalformed, "token payload is not canonical base64url")
+	}
+	return &JWS{Header: &t.header, Payload: payload, Key: t.key}, nil
 }
 
 type verifiedJWS struct {

@@ -40,8 +40,9 @@ import (
 //
 // A refusal at step 1 or 2 counts as a refusal with that step's code.
 //
-// Payloads that are not claims sets. core has no JWS-level verify yet
-// (issue 8 adds it): Verify checks size, header, alg, crit, key choice and
+// Payloads that are not claims sets are judged whole by Verifier.VerifyJWS,
+// the JWS layer under Verify. The signature-level reading below predates
+// it and now serves only as a cross-check should a JSON payload reach it: Verify checks size, header, alg, crit, key choice and
 // the signature, and only then decodes the payload and parses it as a JSON
 // claims set. None of the Wycheproof payloads is a JSON object (they are
 // "foo", empty, zero bytes, RFC 7520's text), so for them a signature that
@@ -225,6 +226,17 @@ func wpRun(t *testing.T, g wpGroup, tc wpTest) (out wpOutcome) {
 		core.WithClock(func() time.Time { return wpNow }))
 	if err != nil {
 		return wpOutcome{stage: "verifier", code: core.CodeOf(err), msg: core.MessageOf(err), alg: alg}
+	}
+	// A payload that is not a claims set is judged by the JWS layer whole:
+	// everything up to and including the signature, then the payload's
+	// encoding.
+	if compact {
+		if payload, ok := wpPayload(token); ok && !wpIsJSONObject(payload) {
+			if _, err := v.VerifyJWS(token); err != nil {
+				return wpOutcome{stage: "verify", code: core.CodeOf(err), msg: core.MessageOf(err), alg: alg}
+			}
+			return wpOutcome{accepted: true, alg: alg}
+		}
 	}
 	_, err = v.VerifyAt(token, wpNow)
 	if err == nil {
