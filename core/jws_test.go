@@ -2,6 +2,7 @@ package core
 
 import (
 	"bytes"
+	"errors"
 	"testing"
 )
 
@@ -54,3 +55,30 @@ func TestVerifyJWS(t *testing.T) {
 		t.Error("Verify accepted claims that the policy refuses")
 	}
 }
+
+// TestSignJWS signs bytes that are no JWT and checks them through
+// VerifyJWS: no "typ" by default, one when asked, the key's kid.
+func TestSignJWS(t *testing.T) {
+	es := fixedKey(t, "p256").WithKeyID("es-1")
+	v := mustVerifier(t, mustSet(t, es.Public()), Policy{Algorithms: []string{"ES256"}}, WithClock(at(testNow)))
+	for _, tt := range []struct {
+		opts []SignOption
+		typ  string
+	}{{nil, ""}, {[]SignOption{WithType("example+jws")}, "example+jws"}} {
+		token, err := SignJWS(es, []byte{0, 1, 2, 0xff}, tt.opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		jws, err := v.VerifyJWS(token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(jws.Payload, []byte{0, 1, 2, 0xff}) || jws.Header.Type != tt.typ || jws.Header.KeyID != "es-1" {
+			t.Errorf("payload %x typ %q kid %q, want typ %q", jws.Payload, jws.Header.Type, jws.Header.KeyID, tt.typ)
+		}
+	}
+	if _, err := SignJWS(es.Public(), []byte("x")); !errors.Is(err, CodeInvalidKey) {
+		t.Errorf("signing with a public key: %v", err)
+	}
+}
+

@@ -11,12 +11,11 @@ import (
 type SignOption func(*signOptions)
 
 type signOptions struct {
-	alg        string
-	typ        string
-	kid        *string
-	extra      []jsonobj.Member
-	allowWeak  bool
-	payloadJWT bool
+	alg       string
+	typ       string
+	kid       *string
+	extra     []jsonobj.Member
+	allowWeak bool
 }
 
 // WithAlgorithm signs with alg instead of the key's default (see
@@ -57,11 +56,22 @@ func Sign(key *Key, claims []byte, opts ...SignOption) (string, error) {
 	if _, err := jsonobj.Parse(claims, jsonLimits); err != nil {
 		return "", wrapError(CodeInvalidArgument, err, "claims")
 	}
-	o := signOptions{typ: "JWT", payloadJWT: true}
+	o := signOptions{typ: "JWT"}
 	for _, opt := range opts {
 		opt(&o)
 	}
 	return sign(key, claims, o)
+}
+
+// SignJWS returns a compact JWS over payload, any bytes, signed by key. The
+// header has "alg" and "kid", and "typ" only if WithType sets one: the
+// payload is not a JWT. [Verifier.VerifyJWS] checks such tokens.
+func SignJWS(key *Key, payload []byte, opts ...SignOption) (string, error) {
+	var o signOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return sign(key, payload, o)
 }
 
 func sign(key *Key, payload []byte, o signOptions) (string, error) {

@@ -411,7 +411,7 @@ func TestABIUnknownOp(t *testing.T) {
 	ri := newRawInstance(t, true)
 	f := newFixture(t, "ec-p256.pem", "")
 	handle := ri.prepare(f.jwks, es256Policy)
-	for _, op := range []abi.Op{0, 11, 99, -1, math.MinInt32, math.MaxInt32} {
+	for _, op := range []abi.Op{0, 12, 99, -1, math.MinInt32, math.MaxInt32} {
 		t.Run(fmt.Sprint(op), func(t *testing.T) {
 			ri.t = t
 			wantCode(t, ri.op(op, `{}`), core.CodeInvalidArgument, fmt.Sprintf("unknown operation %d", op))

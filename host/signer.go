@@ -2,6 +2,7 @@ package host
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"runtime"
 
@@ -70,6 +71,37 @@ func (s *Signer) Sign(ctx context.Context, claims []byte, o SignOptions) (string
 			return nil, err
 		}
 		req, err := jsonMarshal(abi.SignRequest{Handle: h, Claims: claims, Alg: o.Alg, KeyID: o.KeyID, Type: o.Type, AllowWeakKeys: o.AllowWeakKeys})
+		if err != nil {
+			return nil, err
+		}
+		return inst.callOp(ctx, abi.OpSign, req)
+	})
+	if err != nil {
+		return "", err
+	}
+	if err := decodeResult(res, &out); err != nil {
+		return "", err
+	}
+	return out.Token, nil
+}
+
+// SignJWS signs payload, any bytes, as a compact JWS with the prepared
+// key (core.SignJWS): "typ" only if o.Type sets one.
+func (s *Signer) SignJWS(ctx context.Context, payload []byte, o SignOptions) (string, error) {
+	if s.closed.Load() {
+		return "", ErrClosed
+	}
+	if len(payload) == 0 {
+		return "", core.Errorf(core.CodeInvalidArgument, "empty payload")
+	}
+	var out abi.SignResult
+	res, err := s.r.do(ctx, func(inst *instance) ([]byte, error) {
+		h, err := inst.handleFor(ctx, s.prepared)
+		if err != nil {
+			return nil, err
+		}
+		req, err := jsonMarshal(abi.SignRequest{Handle: h, Payload: base64.RawURLEncoding.EncodeToString(payload),
+			Alg: o.Alg, KeyID: o.KeyID, Type: o.Type, AllowWeakKeys: o.AllowWeakKeys})
 		if err != nil {
 			return nil, err
 		}

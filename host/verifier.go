@@ -2,6 +2,7 @@ package host
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"runtime"
 	"time"
@@ -222,4 +223,47 @@ func (v *Verifier) CheckSignature(ctx context.Context, token string) (bool, erro
 		return false, core.Errorf(core.CodeInvalidArgument, "the module could not check the token's signature")
 	}
 	return ok == 1, nil
+}
+
+// VerifyJWS runs the JWS layer of the verifier inside the module: a
+// compact JWS whose payload may be any bytes, checked as
+// core.Verifier.VerifyJWS does (size, algorithm, crit, key, signature), no
+// claim rules and no cache.
+func (v *Verifier) VerifyJWS(ctx context.Context, token string) (*core.JWS, error) {
+	if v.closed.Load() {
+		return nil, ErrClosed
+	}
+	if len(token) > v.maxSize {
+		return nil, core.Errorf(core.CodeTooLarge, "token of %d bytes is over the limit of %d", len(token), v.maxSize)
+	}
+	res, err := v.r.do(ctx, func(inst *instance) ([]byte, error) {
+		h, err := inst.handleFor(ctx, v.prepared)
+		if err != nil {
+			return nil, err
+		}
+		req, err := jsonMarshal(abi.VerifyRequest{Handle: h, Token: token})
+		if err != nil {
+			return nil, err
+		}
+		return inst.callOp(ctx, abi.OpVerifyJWS, req)
+	})
+	if err != nil {
+		return nil, err
+	}
+	var jr abi.JWSResult
+	if err := decodeResult(res, &jr); err != nil {
+		return nil, err
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(jr.Payload)
+	if err != nil {
+		return nil, core.Errorf(core.CodeInternal, "the module returned a bad payload: %v", err)
+	}
+	h, err := core.ParseHeader(jr.Header)
+	if err != nil {
+		return nil, core.Errorf(core.CodeInternal, "the module returned a bad header: %v", err)
+	}
+	if jr.KeyIndex < 0 || jr.KeyIndex >= len(v.keys) {
+		return nil, core.Errorf(core.CodeInternal, "the module named key %d of a set of %d", jr.KeyIndex, len(v.keys))
+	}
+	return &core.JWS{Header: h, Payload: payload, Key: v.keys[jr.KeyIndex]}, nil
 }

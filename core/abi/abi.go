@@ -122,6 +122,9 @@ const (
 	OpSignerNew Op = 9
 	// OpSignerFree: [HandleRequest] -> {}.
 	OpSignerFree Op = 10
+	// OpVerifyJWS: [VerifyRequest] -> [JWSResult]. The JWS layer of a
+	// prepared verifier: any payload bytes, no claim rules.
+	OpVerifyJWS Op = 11
 )
 
 // Pack packs a result buffer's pointer and length into one i64.
@@ -248,6 +251,15 @@ type VerifyResult struct {
 	KeyIndex int             `json:"key_index"`
 }
 
+// JWSResult is a verified JWS: its header as sent, its payload in
+// base64url without padding (any bytes), and the key that verified it.
+type JWSResult struct {
+	Header   json.RawMessage `json:"header"`
+	Payload  string          `json:"payload"`
+	KeyID    string          `json:"kid"`
+	KeyIndex int             `json:"key_index"`
+}
+
 // InspectRequest is OpInspect's request.
 type InspectRequest struct {
 	Token string `json:"token"`
@@ -274,8 +286,11 @@ type InspectResult struct {
 type SignRequest struct {
 	KeysRequest
 	Handle int32           `json:"handle,omitempty"`
-	Claims json.RawMessage `json:"claims"`
-	Alg    string          `json:"alg,omitempty"`
+	Claims json.RawMessage `json:"claims,omitempty"`
+	// Payload, base64url without padding, signs any bytes as a JWS
+	// instead of Claims as a JWT (no "typ" unless Type sets one).
+	Payload string `json:"payload,omitempty"`
+	Alg     string `json:"alg,omitempty"`
 	// KeyID and Type override the header's kid and typ; nil keeps the
 	// defaults (the key's kid, "JWT"), "" leaves them out.
 	KeyID         *string `json:"kid,omitempty"`

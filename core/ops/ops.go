@@ -7,6 +7,7 @@ package ops
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"time"
 
@@ -128,6 +129,23 @@ func SignWith(key *core.Key, r *abi.SignRequest) (*abi.SignResult, error) {
 	}
 	if r.AllowWeakKeys {
 		opts = append(opts, core.AllowWeakKeys())
+	}
+	if r.Payload == "" && len(r.Claims) == 0 {
+		return nil, core.Errorf(core.CodeInvalidArgument, "a sign request needs claims (a JWT) or a payload (a JWS)")
+	}
+	if r.Payload != "" {
+		if len(r.Claims) != 0 {
+			return nil, core.Errorf(core.CodeInvalidArgument, "a sign request has claims (a JWT) or a payload (a JWS), not both")
+		}
+		payload, err := base64.RawURLEncoding.DecodeString(r.Payload)
+		if err != nil {
+			return nil, core.Errorf(core.CodeInvalidArgument, "payload is not base64url without padding: %v", err)
+		}
+		token, err := core.SignJWS(key, payload, opts...)
+		if err != nil {
+			return nil, err
+		}
+		return &abi.SignResult{Token: token}, nil
 	}
 	token, err := core.Sign(key, r.Claims, opts...)
 	if err != nil {

@@ -129,6 +129,10 @@ func (g *Guest) Call(op abi.Op, req []byte) []byte {
 		})
 	case abi.OpSign:
 		return decodeThen(req, g.sign)
+	case abi.OpVerifyJWS:
+		return decodeThen(req, func(r *abi.VerifyRequest) []byte {
+			return g.VerifyJWS(r.Handle, []byte(r.Token))
+		})
 	case abi.OpSignerNew:
 		return decodeThen(req, g.newSigner)
 	case abi.OpSignerFree:
@@ -304,6 +308,29 @@ func (g *Guest) Verify(handle int32, nowMillis int64, token []byte) []byte {
 	out := make([]byte, 0, len(h)+len(c)+2*len(tok.Key.KeyID())+64)
 	out = append(out, abi.StatusOK, '{')
 	return appendToken(out, tok, index)
+}
+
+// VerifyJWS runs the JWS layer of the verifier behind handle: any payload
+// bytes, returned in base64url; no claim or access rules.
+func (g *Guest) VerifyJWS(handle int32, token []byte) []byte {
+	p := g.verifiers[handle]
+	if p == nil {
+		return badRequest("no verifier with handle %d (freed already, or never made)", handle)
+	}
+	jws, err := p.v.VerifyJWS(string(token))
+	if err != nil {
+		return errResult(err)
+	}
+	// Header by hand, as sent; the rest through encoding/json.
+	rest, _ := json.Marshal(struct {
+		Payload  string `json:"payload"`
+		KeyID    string `json:"kid"`
+		KeyIndex int    `json:"key_index"`
+	}{base64.RawURLEncoding.EncodeToString(jws.Payload), jws.Key.KeyID(), slices.Index(p.keys, jws.Key)})
+	out := append([]byte{abi.StatusOK}, `{"header":`...)
+	out = append(out, jws.Header.JSON()...)
+	out = append(out, ',')
+	return append(out, rest[1:]...)
 }
 
 // CheckSignature is the bare signature check of a compact token with the

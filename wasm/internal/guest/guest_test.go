@@ -156,7 +156,7 @@ func TestResultLayout(t *testing.T) {
 
 func TestUnknownOperation(t *testing.T) {
 	g := New()
-	for _, op := range []abi.Op{0, 11, -1, math.MaxInt32, math.MinInt32} {
+	for _, op := range []abi.Op{0, 12, -1, math.MaxInt32, math.MinInt32} {
 		want(t, call(t, g, op, `{}`), core.CodeInvalidArgument, fmt.Sprintf("unknown operation %d", op), nil)
 	}
 }
