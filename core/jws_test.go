@@ -81,4 +81,3 @@ func TestSignJWS(t *testing.T) {
 		t.Errorf("signing with a public key: %v", err)
 	}
 }
-
