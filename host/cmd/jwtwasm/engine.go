@@ -27,6 +27,7 @@ type engine interface {
 
 type verifier interface {
 	verifyAt(ctx context.Context, token string, now time.Time) (*core.Token, error)
+	verifyJWS(ctx context.Context, token string) (*core.JWS, error)
 }
 
 // engineEnv names the environment variable that sets the default engine.
@@ -71,6 +72,10 @@ func (nativeEngine) newVerifier(_ context.Context, r *abi.VerifierRequest) (veri
 
 func (n nativeVerifier) verifyAt(_ context.Context, token string, now time.Time) (*core.Token, error) {
 	return n.v.VerifyAt(token, now)
+}
+
+func (n nativeVerifier) verifyJWS(_ context.Context, token string) (*core.JWS, error) {
+	return n.v.VerifyJWS(token)
 }
 
 func (nativeEngine) inspect(_ context.Context, r *abi.InspectRequest) (*abi.InspectResult, error) {
@@ -166,6 +171,10 @@ func (wasmEngine) newVerifier(ctx context.Context, r *abi.VerifierRequest) (veri
 
 func (w wasmVerifier) verifyAt(ctx context.Context, token string, now time.Time) (*core.Token, error) {
 	return w.v.VerifyAt(ctx, token, now)
+}
+
+func (w wasmVerifier) verifyJWS(ctx context.Context, token string) (*core.JWS, error) {
+	return w.v.VerifyJWS(ctx, token)
 }
 
 func (wasmEngine) inspect(ctx context.Context, r *abi.InspectRequest) (*abi.InspectResult, error) {

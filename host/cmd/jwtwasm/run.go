@@ -42,6 +42,7 @@ func init() {
 		{"verify", "verify a JWT against keys and a policy", runVerify},
 		{"inspect", "decode a JWT without verifying it, with findings", runInspect},
 		{"jwks", "public, merge and rotate key sets", runJWKS},
+		{"jws", "verify and sign a JWS whose payload is any bytes", runJWS},
 		{"thumbprint", "print the RFC 7638 thumbprint of keys", runThumbprint},
 		{"demo", "walk through the whole flow in a temporary directory", runDemo},
 	}

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+
+	"github.com/jwtwasm/jwtwasm/core"
+	"github.com/jwtwasm/jwtwasm/core/abi"
+)
+
+const jwsAbout = `
+Verify or sign a compact JWS whose payload is any bytes, not a JWT.
+
+  verify [flags] TOKEN|FILE|-   check size, the --alg list, crit, the key and
+                                the signature, and print the payload bytes;
+                                no claim rules apply
+  sign [flags] FILE|-           sign the bytes of FILE (or stdin) and print
+                                the compact JWS; no "typ" unless --typ
+
+Exit status and errors as for "jwtwasm verify".`
+
+const jwsExamples = `  jwtwasm jws sign --key signing.jwks payload.bin > payload.jws
+  jwtwasm jws verify --jwks public.jwks --alg ES256 payload.jws > payload.bin
+  jwtwasm jws verify --key public.pem --alg RS256 --json "$TOKEN"`
+
+func runJWS(e *env, args []string) error {
+	if len(args) == 0 {
+		return withHint(usageError("jws needs a subcommand: verify or sign"), "run \"jwtwasm jws --help\"")
+	}
+	switch args[0] {
+	case "verify":
+		return runJWSVerify(e, args[1:])
+	case "sign":
+		return runJWSSign(e, args[1:])
+	case "-h", "-help", "--help", "help":
+		newFlags(e, "jws", "verify|sign [flags] ...", jwsAbout, jwsExamples).Usage()
+		return errHelp
+	}
+	return withHint(usageError("unknown jws subcommand %q: want verify or sign", args[0]), "run \"jwtwasm jws --help\"")
+}
+
+func runJWSVerify(e *env, args []string) error {
+	fs := newFlags(e, "jws verify", "[flags] TOKEN|FILE|-", jwsAbout, jwsExamples)
+	var keys keySources
+	var algs, crit listFlag
+	var maxSize int
+	var allowWeak bool
+	var engineName string
+	keys.addFlags(fs, true)
+	fs.Var(&algs, "alg", "accepted algorithms, a comma `LIST` (required)")
+	fs.Var(&crit, "crit", "\"crit\" header extensions the caller understands, a comma `LIST`")
+	fs.IntVar(&maxSize, "max-size", core.DefaultMaxTokenSize, "largest token accepted, in `bytes`")
+	fs.BoolVar(&allowWeak, "allow-weak-keys", false, "accept RSA keys under 2048 bits (legacy only)")
+	fs.BoolVar(&e.json, "json", false, "print {\"valid\":…, \"header\":…, \"payload\": base64url, \"error\":…} on stdout")
+	engineFlag(fs, &engineName)
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	eng, err := pickEngine(engineName)
+	if err != nil {
+		return err
+	}
+	token, err := readToken(e, pos)
+	if err != nil {
+		return rejected(err)
+	}
+	if len(algs) == 0 {
+		return withHint(usageError("--alg is required: the token's own \"alg\" is never trusted"),
+			"name the algorithms the signer uses, e.g. --alg ES256")
+	}
+	doc, err := keys.document(e)
+	if err != nil {
+		return err
+	}
+	// The JWS layer has no claims: the verifier's claim rules never run.
+	p := core.Policy{Algorithms: algs, Critical: crit, MaxTokenSize: maxSize, AllowWeakKeys: allowWeak, AllowNoExpiry: true}
+	v, err := eng.newVerifier(e.ctx, &abi.VerifierRequest{KeysRequest: doc, Policy: abi.PolicyFrom(p)})
+	if err != nil {
+		return keyHint(err)
+	}
+	jws, err := v.verifyJWS(e.ctx, token)
+	if err != nil {
+		return rejected(err)
+	}
+	if e.json {
+		writeJSON(e.stdout, map[string]any{
+			"valid":   true,
+			"header":  json.RawMessage(jws.Header.JSON()),
+			"payload": base64.RawURLEncoding.EncodeToString(jws.Payload),
+			"kid":     jws.Key.KeyID(),
+		})
+		return nil
+	}
+	_, err = e.stdout.Write(jws.Payload)
+	return err
+}
+
+func runJWSSign(e *env, args []string) error {
+	fs := newFlags(e, "jws sign", "[flags] FILE|-", jwsAbout, jwsExamples)
+	var keys keySources
+	var alg, kid, typ, engineName string
+	var allowWeak bool
+	keys.addFlags(fs, false)
+	fs.StringVar(&alg, "alg", "", "signature `ALG` (default: from the key)")
+	fs.StringVar(&kid, "kid", "", "header kid (default: the key's kid)")
+	fs.StringVar(&typ, "typ", "", "header typ (default: none, the payload is not a JWT)")
+	fs.BoolVar(&allowWeak, "allow-weak-keys", false, "sign with an RSA key under 2048 bits (legacy only)")
+	engineFlag(fs, &engineName)
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError("jws sign takes one FILE or - (the payload), got %d arguments", len(pos))
+	}
+	eng, err := pickEngine(engineName)
+	if err != nil {
+		return err
+	}
+	payload, err := readSource(e, pos[0])
+	if err != nil {
+		return err
+	}
+	if len(payload) == 0 {
+		return inputError("%s is empty: there is nothing to sign", displayName(pos[0]))
+	}
+	doc, err := keys.document(e)
+	if err != nil {
+		return err
+	}
+	req := &abi.SignRequest{KeysRequest: doc, Payload: base64.RawURLEncoding.EncodeToString(payload), Alg: alg, Type: &typ, AllowWeakKeys: allowWeak}
+	if kid != "" {
+		req.KeyID = &kid
+	}
+	res, err := eng.sign(e.ctx, req)
+	if err != nil {
+		return keyHint(err)
+	}
+	_, err = fmt.Fprintln(e.stdout, res.Token)
+	return err
+}
