@@ -41,8 +41,12 @@ func TestLimits(t *testing.T) {
 		b, _ := json.Marshal(list)
 		return string(b)
 	}
-	nested := func(k int) string { return `{"alg":"ES256","x":` + strings.Repeat("[", k) + strings.Repeat("]", k) + `}` }
-	values := func(n int) string { return `{"alg":"ES256","x":[` + strings.TrimSuffix(strings.Repeat("0,", n), ",") + `]}` }
+	nested := func(k int) string {
+		return `{"alg":"ES256","x":` + strings.Repeat("[", k) + strings.Repeat("]", k) + `}`
+	}
+	values := func(n int) string {
+		return `{"alg":"ES256","x":[` + strings.TrimSuffix(strings.Repeat("0,", n), ",") + `]}`
+	}
 
 	tokenCases := []struct {
 		name    string
