@@ -117,3 +117,16 @@ func (r *Runtime) freeRetired(ctx context.Context, inst *instance) {
 		r.mu.Unlock()
 	}
 }
+
+// run calls f in an instance from the pool with p's handle there,
+// preparing the state in that instance first if needed. A nil f only
+// prepares it.
+func (p *prepared) run(ctx context.Context, f func(inst *instance, h int32) ([]byte, error)) ([]byte, error) {
+	return p.r.do(ctx, func(inst *instance) ([]byte, error) {
+		h, err := inst.handleFor(ctx, p)
+		if err != nil || f == nil {
+			return nil, err
+		}
+		return f(inst, h)
+	})
+}

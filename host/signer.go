@@ -43,10 +43,7 @@ func (r *Runtime) NewSigner(ctx context.Context, keys, passphrase []byte) (*Sign
 	}
 	s := &Signer{prepared: r.newPrepared(abi.OpSignerNew, abi.OpSignerFree, body), keyID: active.KeyID()}
 	runtime.AddCleanup(s, r.retire, s.id)
-	if _, err := r.do(ctx, func(inst *instance) ([]byte, error) {
-		_, err := inst.handleFor(ctx, s.prepared)
-		return nil, err
-	}); err != nil {
+	if _, err := s.run(ctx, nil); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -64,21 +61,23 @@ func (s *Signer) Sign(ctx context.Context, claims []byte, o SignOptions) (string
 	if !json.Valid(claims) {
 		return "", core.Errorf(core.CodeInvalidArgument, "claims are not valid JSON")
 	}
-	var out abi.SignResult
-	res, err := s.r.do(ctx, func(inst *instance) ([]byte, error) {
-		h, err := inst.handleFor(ctx, s.prepared)
+	return s.sign(ctx, abi.SignRequest{Claims: claims, Alg: o.Alg, KeyID: o.KeyID, Type: o.Type, AllowWeakKeys: o.AllowWeakKeys})
+}
+
+// sign runs a sign request, JWT or JWS, with the signer's handle.
+func (s *Signer) sign(ctx context.Context, req abi.SignRequest) (string, error) {
+	res, err := s.run(ctx, func(inst *instance, h int32) ([]byte, error) {
+		req.Handle = h
+		body, err := jsonMarshal(req)
 		if err != nil {
 			return nil, err
 		}
-		req, err := jsonMarshal(abi.SignRequest{Handle: h, Claims: claims, Alg: o.Alg, KeyID: o.KeyID, Type: o.Type, AllowWeakKeys: o.AllowWeakKeys})
-		if err != nil {
-			return nil, err
-		}
-		return inst.callOp(ctx, abi.OpSign, req)
+		return inst.callOp(ctx, abi.OpSign, body)
 	})
 	if err != nil {
 		return "", err
 	}
+	var out abi.SignResult
 	if err := decodeResult(res, &out); err != nil {
 		return "", err
 	}
@@ -94,26 +93,8 @@ func (s *Signer) SignJWS(ctx context.Context, payload []byte, o SignOptions) (st
 	if len(payload) == 0 {
 		return "", core.Errorf(core.CodeInvalidArgument, "empty payload")
 	}
-	var out abi.SignResult
-	res, err := s.r.do(ctx, func(inst *instance) ([]byte, error) {
-		h, err := inst.handleFor(ctx, s.prepared)
-		if err != nil {
-			return nil, err
-		}
-		req, err := jsonMarshal(abi.SignRequest{Handle: h, Payload: base64.RawURLEncoding.EncodeToString(payload),
-			Alg: o.Alg, KeyID: o.KeyID, Type: o.Type, AllowWeakKeys: o.AllowWeakKeys})
-		if err != nil {
-			return nil, err
-		}
-		return inst.callOp(ctx, abi.OpSign, req)
-	})
-	if err != nil {
-		return "", err
-	}
-	if err := decodeResult(res, &out); err != nil {
-		return "", err
-	}
-	return out.Token, nil
+	return s.sign(ctx, abi.SignRequest{Payload: base64.RawURLEncoding.EncodeToString(payload),
+		Alg: o.Alg, KeyID: o.KeyID, Type: o.Type, AllowWeakKeys: o.AllowWeakKeys})
 }
 
 // Close frees the signer in every instance (at the instance's next use).

@@ -83,10 +83,7 @@ func (r *Runtime) NewVerifier(ctx context.Context, keys []byte, p core.Policy, o
 		v.cache = core.NewTokenCache(o.cache)
 	}
 	// Prepare it in one instance now, so that policy errors surface here.
-	if _, err := r.do(ctx, func(inst *instance) ([]byte, error) {
-		_, err := inst.handleFor(ctx, v.prepared)
-		return nil, err
-	}); err != nil {
+	if _, err := v.run(ctx, nil); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -125,11 +122,7 @@ func (v *Verifier) VerifyAt(ctx context.Context, token string, now time.Time) (*
 			nowMillis = -1 // 0 would mean "the clock"; 1 ms off at the epoch
 		}
 	}
-	res, err := v.r.do(ctx, func(inst *instance) ([]byte, error) {
-		h, err := inst.handleFor(ctx, v.prepared)
-		if err != nil {
-			return nil, err
-		}
+	res, err := v.run(ctx, func(inst *instance, h int32) ([]byte, error) {
 		return inst.verifyToken(ctx, h, nowMillis, token)
 	})
 	if err != nil {
@@ -193,11 +186,7 @@ func (v *Verifier) CheckSignature(ctx context.Context, token string) (bool, erro
 		return false, ErrClosed
 	}
 	var ok int32 = -2
-	_, err := v.r.do(ctx, func(inst *instance) ([]byte, error) {
-		h, err := inst.handleFor(ctx, v.prepared)
-		if err != nil {
-			return nil, err
-		}
+	_, err := v.run(ctx, func(inst *instance, h int32) ([]byte, error) {
 		ptr, err := inst.write(ctx, []byte(token))
 		if err != nil {
 			return nil, err
@@ -236,11 +225,7 @@ func (v *Verifier) VerifyJWS(ctx context.Context, token string) (*core.JWS, erro
 	if len(token) > v.maxSize {
 		return nil, core.Errorf(core.CodeTooLarge, "token of %d bytes is over the limit of %d", len(token), v.maxSize)
 	}
-	res, err := v.r.do(ctx, func(inst *instance) ([]byte, error) {
-		h, err := inst.handleFor(ctx, v.prepared)
-		if err != nil {
-			return nil, err
-		}
+	res, err := v.run(ctx, func(inst *instance, h int32) ([]byte, error) {
 		req, err := jsonMarshal(abi.VerifyRequest{Handle: h, Token: token})
 		if err != nil {
 			return nil, err
