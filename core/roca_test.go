@@ -26,12 +26,7 @@ func TestROCAFingerprint(t *testing.T) {
 	}
 	// A modulus built as the vulnerable library built primes passes every
 	// residue test: 65537^a mod each prime, for a made-up exponent a.
-	m := big.NewInt(1)
-	for _, p := range rocaPrimes {
-		m.Mul(m, big.NewInt(p))
-	}
-	built := new(big.Int).Exp(big.NewInt(65537), big.NewInt(12345), m)
-	built.Add(built, new(big.Int).Mul(m, big.NewInt(987654321)))
+	built := rocaShapedModulus()
 	if !hasROCAFingerprint(built) {
 		t.Error("a modulus of the vulnerable form is not flagged")
 	}
@@ -71,4 +66,16 @@ func TestROCAFingerprint(t *testing.T) {
 	if found == 0 {
 		t.Error("no ROCA case found in the Wycheproof key file")
 	}
+}
+
+// rocaShapedModulus returns a number of the form the vulnerable library
+// gave its moduli: 65537^a mod M plus a multiple of M, M being the product
+// of the fingerprint's primes, for a made-up exponent a.
+func rocaShapedModulus() *big.Int {
+	m := big.NewInt(1)
+	for _, p := range rocaPrimes {
+		m.Mul(m, big.NewInt(p))
+	}
+	built := new(big.Int).Exp(big.NewInt(65537), big.NewInt(12345), m)
+	return built.Add(built, new(big.Int).Mul(m, big.NewInt(987654321)))
 }

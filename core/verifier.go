@@ -124,7 +124,7 @@ func (v *Verifier) UpdateKeys(keys *KeySet) error {
 		for i, a := range v.algs {
 			names[i] = a.name
 		}
-		return newError(CodeKeyMismatch, "no key in the set can verify %s: %s", strings.Join(names, " or "), keys)
+		return newError(CodeKeyMismatch, "no key in the set can verify %s: %s", strings.Join(names, " or "), unusableReasons(keys, v.algs))
 	}
 	var gen uint64
 	if old := v.keys.Load(); old != nil {
@@ -272,6 +272,31 @@ func (v *Verifier) verifySignature(token string, set *KeySet) (verifiedJWS, erro
 		return verifiedJWS{}, newError(CodeBadSignature, "%s signature does not verify with key %q", a.name, h.KeyID)
 	}
 	return verifiedJWS{}, newError(CodeBadSignature, "%s signature does not verify with any of %d keys", a.name, len(candidates))
+}
+
+// unusableReasons says, key by key, why none of keys can verify any of algs:
+// an operator handed a key with "use": "enc" needs to read that, not only
+// that the set is unusable.
+func unusableReasons(keys *KeySet, algs []*algorithm) string {
+	const most = 3
+	var parts []string
+	for i, k := range keys.keys {
+		if i == most {
+			parts = append(parts, fmt.Sprintf("and %d more", len(keys.keys)-most))
+			break
+		}
+		// The reason for the first algorithm the key's type fits says more
+		// than "wrong type" for the others.
+		why := k.usableFor(algs[0], "verify")
+		for _, a := range algs {
+			if k.fits(a) {
+				why = k.usableFor(a, "verify")
+				break
+			}
+		}
+		parts = append(parts, fmt.Sprintf("key %q: %s", k.kid, why))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // candidates returns the keys to try: the one the "kid" names, or with no

@@ -5,11 +5,13 @@
 package jwxkey
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/lestrrat-go/jwx/v2/jwa"
@@ -33,6 +35,9 @@ func Parse(data []byte) (any, Meta, error) {
 	if err != nil {
 		return nil, Meta{}, err
 	}
+	if err := checkEncoding(k); err != nil {
+		return nil, Meta{}, err
+	}
 	var raw any
 	if err := k.Raw(&raw); err != nil {
 		return nil, Meta{}, err
@@ -52,6 +57,43 @@ func Parse(data []byte) (any, Meta, error) {
 		raw = *r
 	}
 	return raw, meta, nil
+}
+
+// checkEncoding refuses what jwx would turn into a less precise error or
+// accept: EC coordinates that are not the curve's full size (RFC 7518
+// §6.2.1.2 and §6.2.1.3), and an Ed25519 private key whose "x" is not the
+// public key of its "d".
+func checkEncoding(k jwk.Key) error {
+	switch k := k.(type) {
+	case jwk.ECDSAPublicKey:
+		return checkCoordinates(k.Crv(), k.X(), k.Y())
+	case jwk.ECDSAPrivateKey:
+		return checkCoordinates(k.Crv(), k.X(), k.Y())
+	case jwk.OKPPrivateKey:
+		if k.Crv() == jwa.Ed25519 && len(k.D()) == ed25519.SeedSize &&
+			!bytes.Equal(ed25519.NewKeyFromSeed(k.D()).Public().(ed25519.PublicKey), k.X()) {
+			return errors.New("Ed25519 private key: \"x\" is not the public key of \"d\"")
+		}
+	}
+	return nil
+}
+
+func checkCoordinates(crv jwa.EllipticCurveAlgorithm, x, y []byte) error {
+	var size int
+	switch crv {
+	case jwa.P256:
+		size = 32
+	case jwa.P384:
+		size = 48
+	case jwa.P521:
+		size = 66
+	default:
+		return nil // jwx names the unsupported curve
+	}
+	if len(x) != size || len(y) != size {
+		return fmt.Errorf("EC %s coordinates are %d and %d bytes, want %d each (RFC 7518 §6.2.1.2)", crv, len(x), len(y), size)
+	}
+	return nil
 }
 
 // Marshal writes raw (a key as Parse returns it) and meta as a JWK.
