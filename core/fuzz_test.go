@@ -18,6 +18,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jwtwasm/jwtwasm/core/internal/pkcs8"
 )
 
 // writeSeeds regenerates testdata/fuzz/tokens and testdata/fuzz/keys:
@@ -196,6 +198,59 @@ func FuzzParseKeySet(f *testing.F) {
 	})
 }
 
+// fuzzPassphrase encrypts the encrypted seeds in testdata/fuzz/keys.
+const fuzzPassphrase = "fuzz passphrase"
+
+// fuzzMaxIterations bounds PBKDF2 in FuzzParseKey: a mutated iteration
+// count must cost milliseconds, not the seconds MaxIterations allows.
+const fuzzMaxIterations = 1024
+
+func FuzzParseKey(f *testing.F) {
+	for _, seed := range fuzzSeeds(f, filepath.Join("testdata", "fuzz", "keys", "*")) {
+		f.Add(seed, []byte(nil))
+		f.Add(seed, []byte(fuzzPassphrase))
+	}
+	decryptPKCS8 = func(der, passphrase []byte) ([]byte, error) {
+		return pkcs8.DecryptLimited(der, passphrase, fuzzMaxIterations)
+	}
+	f.Cleanup(func() { decryptPKCS8 = pkcs8.Decrypt })
+	f.Fuzz(func(t *testing.T, data, passphrase []byte) {
+		k, err := ParseKey(data, WithPassphrase(passphrase))
+		if err != nil {
+			if k != nil {
+				t.Fatal("key with an error")
+			}
+			if c := CodeOf(err); c == CodeInternal || c == 0 {
+				t.Fatalf("error with code %s: %v", c, err)
+			}
+			return
+		}
+		// What was read writes back and reads again as the same key, as a
+		// JWK and, for asymmetric keys, as unencrypted PEM.
+		j, err := k.MarshalJWK()
+		if err != nil {
+			t.Fatalf("MarshalJWK: %v", err)
+		}
+		forms := [][]byte{j}
+		if k.Type() != KeyTypeOct {
+			p, err := k.MarshalPEM(PEMOptions{})
+			if err != nil {
+				t.Fatalf("MarshalPEM: %v", err)
+			}
+			forms = append(forms, p)
+		}
+		for _, form := range forms {
+			back, err := ParseKey(form)
+			if err != nil {
+				t.Fatalf("the key written does not read back: %v\n%s", err, form)
+			}
+			if !back.Equal(k) || back.IsPrivate() != k.IsPrivate() {
+				t.Fatalf("the key changed in the round trip:\n%s", form)
+			}
+		}
+	})
+}
+
 // TestFuzzSeedsExist runs in every test run, so that a missing seed
 // directory fails go test, not only go test -fuzz.
 func TestFuzzSeedsExist(t *testing.T) {
@@ -215,6 +270,15 @@ func TestFuzzSeedsExist(t *testing.T) {
 			t.Fatal(err)
 		}
 		if _, err := asym.Verify(string(bytes.TrimSpace(data))); err != nil {
+			t.Errorf("seed %s: %v", name, err)
+		}
+	}
+	for _, name := range []string{"ec-p256-encrypted.pem", "ed25519-encrypted.pem"} {
+		data, err := os.ReadFile(filepath.Join("testdata", "fuzz", "keys", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ParseKey(data, WithPassphrase([]byte(fuzzPassphrase))); err != nil {
 			t.Errorf("seed %s: %v", name, err)
 		}
 	}
@@ -313,6 +377,16 @@ func TestWriteFuzzSeeds(t *testing.T) {
 	writeKey("ec-p521-spki.pem", p, err)
 	p, err = ed.MarshalPEM(PEMOptions{})
 	writeKey("ed25519-pkcs8.pem", p, err)
+	// Encrypted with few iterations, so that the fuzzer decrypts its
+	// mutations quickly; FuzzParseKey tries each seed with this passphrase.
+	for name, k := range map[string]*Key{"ec-p256-encrypted.pem": p256, "ed25519-encrypted.pem": ed} {
+		der, err := x509.MarshalPKCS8PrivateKey(k.priv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		enc, err := pkcs8.Encrypt(der, []byte(fuzzPassphrase), rand.Reader, 16)
+		writeKey(name, pem.EncodeToMemory(&pem.Block{Type: "ENCRYPTED PRIVATE KEY", Bytes: enc}), err)
+	}
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "seed"}, NotBefore: testNow, NotAfter: testNow.Add(time.Hour)}
 	der, err = x509.CreateCertificate(rand.Reader, tmpl, tmpl, p256.PublicKey(), p256.priv)
 	writeKey("ec-certificate.pem", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), err)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/jwtwasm/jwtwasm/core/internal/jsonobj"
 	"github.com/jwtwasm/jwtwasm/core/internal/jwxkey"
@@ -151,6 +152,11 @@ func ParseKeySet(data []byte, opts ...KeyOption) (*KeySet, error) {
 	}
 	if len(data) > MaxKeySetSize {
 		return nil, newError(CodeTooLarge, "key document of %d bytes is over the limit of %d (MaxKeySetSize)", len(data), MaxKeySetSize)
+	}
+	// JSON is UTF-8 (RFC 8259 §8.1) and PEM is ASCII (RFC 7468 §2); the
+	// module takes documents as JSON strings, which cannot carry other bytes.
+	if !utf8.Valid(data) {
+		return nil, newError(CodeInvalidKey, "key document is not UTF-8 text")
 	}
 	trimmed := bytes.TrimSpace(data)
 	switch {

@@ -1,6 +1,8 @@
 package core
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -238,4 +240,24 @@ func TestSecretsWithoutKeyID(t *testing.T) {
 	// Named secrets still may not share a kid.
 	_, err = NewKeySet(a.WithKeyID("s"), b.WithKeyID("s"))
 	wantCode(t, err, CodeInvalidKey)
+}
+
+// TestKeySetNotText: key documents are text (JSON is UTF-8, PEM is ASCII);
+// other bytes are refused before any parser sees them.
+func TestKeySetNotText(t *testing.T) {
+	t.Parallel()
+	pub, err := os.ReadFile(filepath.Join("testdata", "keys", "ec-p256.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, doc := range [][]byte{[]byte("{\xff}"), append([]byte("caf\xe9\n"), pub...)} {
+		_, err := ParseKeySet(doc)
+		checkErr(t, err, CodeInvalidKey)
+		if !strings.Contains(MessageOf(err), "not UTF-8") {
+			t.Errorf("%q: %v", doc, err)
+		}
+	}
+	if _, err := ParseKeySet(append([]byte("café\n"), pub...)); err != nil {
+		t.Errorf("UTF-8 text before a PEM block: %v", err)
+	}
 }

@@ -158,6 +158,10 @@ func parsePEM(data []byte, o keyOptions) ([]*Key, error) {
 
 var errSkip = errors.New("not a key block")
 
+// decryptPKCS8 is a variable so that the fuzz target can lower the KDF
+// iteration limit.
+var decryptPKCS8 = pkcs8.Decrypt
+
 func parsePEMBlock(b *pem.Block, o keyOptions) (any, error) {
 	if _, ok := b.Headers["Proc-Type"]; ok {
 		return nil, newError(CodeInvalidKey,
@@ -176,7 +180,7 @@ func parsePEMBlock(b *pem.Block, o keyOptions) (any, error) {
 		if len(o.passphrase) == 0 {
 			return nil, newError(CodeInvalidKey, "the private key is encrypted and no passphrase was given")
 		}
-		der, derr := pkcs8.Decrypt(b.Bytes, o.passphrase)
+		der, derr := decryptPKCS8(b.Bytes, o.passphrase)
 		switch {
 		case errors.Is(derr, pkcs8.ErrIncorrectPassphrase):
 			return nil, newError(CodeInvalidKey, "incorrect passphrase for the encrypted private key")

@@ -91,7 +91,7 @@ type diffCase struct {
 
 // readDiffCases reads the case files as core's TestCases does. It fails on
 // fewer than 100: a glob that matches little means the files moved.
-func readDiffCases(t *testing.T) []*diffCase {
+func readDiffCases(t testing.TB) []*diffCase {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join("..", "core", "testdata", "cases", "*.txt"))
 	if err != nil {

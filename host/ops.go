@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jwtwasm/jwtwasm/core"
 	"github.com/jwtwasm/jwtwasm/core/abi"
@@ -26,8 +27,12 @@ type SignOptions struct {
 // Sign signs claims (a JSON object, as core.BuildClaims makes) with the
 // active key of the key document keys, inside the module.
 func (r *Runtime) Sign(ctx context.Context, keys, claims []byte, o SignOptions) (string, error) {
+	kr, err := keysRequest(keys, o.Passphrase)
+	if err != nil {
+		return "", err
+	}
 	req := abi.SignRequest{
-		KeysRequest:   abi.KeysRequest{Keys: string(keys), Passphrase: string(o.Passphrase)},
+		KeysRequest:   kr,
 		Claims:        json.RawMessage(claims),
 		Alg:           o.Alg,
 		KeyID:         o.KeyID,
@@ -100,7 +105,11 @@ func (r *Runtime) GenerateKey(ctx context.Context, req abi.KeygenRequest) (*abi.
 // "public-jwks", "jwk" or "pem".
 func (r *Runtime) ConvertKeys(ctx context.Context, keys []byte, passphrase []byte, to string) ([]byte, error) {
 	var res abi.ConvertResult
-	req := abi.ConvertRequest{KeysRequest: abi.KeysRequest{Keys: string(keys), Passphrase: string(passphrase)}, To: to}
+	kr, err := keysRequest(keys, passphrase)
+	if err != nil {
+		return nil, err
+	}
+	req := abi.ConvertRequest{KeysRequest: kr, To: to}
 	if err := r.call(ctx, abi.OpConvertKeys, req, &res); err != nil {
 		return nil, err
 	}
@@ -111,8 +120,29 @@ func (r *Runtime) ConvertKeys(ctx context.Context, keys []byte, passphrase []byt
 // thumbprint, computed inside the module.
 func (r *Runtime) Thumbprints(ctx context.Context, keys []byte, passphrase []byte) ([]abi.KeyInfo, error) {
 	var res abi.ThumbprintResult
-	if err := r.call(ctx, abi.OpThumbprint, abi.KeysRequest{Keys: string(keys), Passphrase: string(passphrase)}, &res); err != nil {
+	kr, err := keysRequest(keys, passphrase)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.call(ctx, abi.OpThumbprint, kr, &res); err != nil {
 		return nil, err
 	}
 	return res.Keys, nil
+}
+
+// keysRequest carries a key document and passphrase into the module, whose
+// requests are JSON: text only. An empty or non-UTF-8 document gets core's
+// own error, so that both engines answer alike; a passphrase that is not
+// UTF-8 is refused rather than changed on the way.
+func keysRequest(keys, passphrase []byte) (abi.KeysRequest, error) {
+	if len(keys) == 0 || !utf8.Valid(keys) {
+		if _, err := core.ParseKeySet(keys); err != nil {
+			return abi.KeysRequest{}, err
+		}
+		return abi.KeysRequest{}, core.Errorf(core.CodeInvalidKey, "key document is empty or not UTF-8 text")
+	}
+	if !utf8.Valid(passphrase) {
+		return abi.KeysRequest{}, core.Errorf(core.CodeInvalidArgument, "passphrase is not UTF-8 text: the module takes it as a JSON string")
+	}
+	return abi.KeysRequest{Keys: string(keys), Passphrase: string(passphrase)}, nil
 }

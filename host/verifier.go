@@ -54,7 +54,11 @@ func (r *Runtime) NewVerifier(ctx context.Context, keys []byte, p core.Policy, o
 	if o.cache < 0 {
 		return nil, core.Errorf(core.CodeInvalidArgument, "negative cache size %d", o.cache)
 	}
-	req := abi.VerifierRequest{KeysRequest: abi.KeysRequest{Keys: string(keys), Passphrase: o.passphrase}, Policy: abi.PolicyFrom(p)}
+	kr, err := keysRequest(keys, []byte(o.passphrase))
+	if err != nil {
+		return nil, err
+	}
+	req := abi.VerifierRequest{KeysRequest: kr, Policy: abi.PolicyFrom(p)}
 	maxSize := p.MaxTokenSize
 	if maxSize == 0 {
 		maxSize = core.DefaultMaxTokenSize

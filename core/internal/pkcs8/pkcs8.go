@@ -166,8 +166,12 @@ func Decrypt(der, passphrase []byte) ([]byte, error) {
 	return decrypt(der, passphrase, MaxIterations)
 }
 
-// decrypt takes the iteration limit as a parameter so the fuzz target can
-// lower it.
+// DecryptLimited is Decrypt with a lower iteration limit, for fuzz targets
+// that cannot afford seconds per input.
+func DecryptLimited(der, passphrase []byte, maxIterations int) ([]byte, error) {
+	return decrypt(der, passphrase, min(maxIterations, MaxIterations))
+}
+
 func decrypt(der, passphrase []byte, maxIterations int) ([]byte, error) {
 	if len(passphrase) == 0 {
 		return nil, errNoPassphrase
