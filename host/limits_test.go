@@ -5,8 +5,11 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -163,6 +166,28 @@ func TestLimits(t *testing.T) {
 		})
 	}
 
+	// Encrypted private keys at pkcs8.MaxIterations and one past it. The
+	// module takes seconds for the one at the limit, so -short skips it.
+	for _, name := range []string{"at-max-iterations.pem", "past-max-iterations.pem"} {
+		if testing.Short() && strings.HasPrefix(name, "at-") {
+			continue
+		}
+		doc, err := os.ReadFile(filepath.Join("..", "core", "testdata", "keys", "kdf", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pass := []byte("limit")
+		_, nerr := core.ParseKey(doc, core.WithPassphrase(pass))
+		_, herr := rt.ConvertKeys(ctx, doc, pass, "jwks")
+		want, words := core.Code(0), ""
+		if strings.HasPrefix(name, "past-") {
+			want, words = core.CodeTooLarge, "1000001"
+		}
+		if core.CodeOf(nerr) != want || !sameMessage(nerr, herr) || !strings.Contains(core.MessageOf(herr), words) {
+			t.Errorf("%s: native %v, host %v; want code %v naming %q", name, nerr, herr, want, words)
+		}
+	}
+
 	// An access rule at MaxRuleLength and past it.
 	for _, n := range []int{core.MaxRuleLength, core.MaxRuleLength + 1} {
 		rule := "role=" + strings.Repeat("a", n-len("role="))
@@ -180,5 +205,53 @@ func TestLimits(t *testing.T) {
 		if core.CodeOf(nerr) != want || core.CodeOf(herr) != want {
 			t.Errorf("rule of %d bytes: native %v, host %v; want %v", n, nerr, herr, want)
 		}
+	}
+}
+
+func sameMessage(a, b error) bool {
+	return core.CodeOf(a) == core.CodeOf(b) && core.MessageOf(a) == core.MessageOf(b)
+}
+
+// TestCallTimeout checks the time limit per call: a call that ends within
+// it is answered, one that runs past it returns at the limit with an error
+// that names it, and the runtime goes on serving calls.
+func TestCallTimeout(t *testing.T) {
+	ctx := context.Background()
+	const limit = 200 * time.Millisecond
+	rt, err := New(ctx, WithCompilationCacheDir(testCacheDir(t)), WithPoolSize(1), WithCallTimeout(limit))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close(ctx)
+	f := newFixture(t, "ec-p256.pem", "")
+	v, err := rt.NewVerifier(ctx, f.jwks, core.Policy{Algorithms: []string{"ES256"}})
+	if err != nil {
+		t.Fatalf("a quick call within the limit: %v", err)
+	}
+	defer v.Close(ctx)
+
+	// Deriving the key at pkcs8's iteration limit takes seconds in wasm.
+	slow, err := os.ReadFile(filepath.Join("..", "core", "testdata", "keys", "kdf", "at-max-iterations.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = rt.ConvertKeys(ctx, slow, []byte("limit"), "jwks")
+	took := time.Since(start)
+	if core.CodeOf(err) != core.CodeTooLarge || !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "WithCallTimeout") {
+		t.Fatalf("a call past the limit: %v (after %v)", err, took)
+	}
+	if took > limit+time.Second {
+		t.Errorf("the caller waited %v, the limit is %v", took, limit)
+	}
+	// The caller's own, earlier deadline is reported as the caller's.
+	short, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+	defer cancel()
+	if _, err = rt.ConvertKeys(short, slow, []byte("limit"), "jwks"); core.CodeOf(err) == core.CodeTooLarge || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("the caller's deadline: %v", err)
+	}
+	// The abandoned instances left the pool; a new one serves the next call.
+	if _, err := v.VerifyAt(ctx, f.token, testNow); err != nil {
+		t.Errorf("verify after the timeouts: %v", err)
 	}
 }

@@ -1,6 +1,9 @@
 package host
 
-import "runtime"
+import (
+	"runtime"
+	"time"
+)
 
 // Option configures [New].
 type Option func(*options)
@@ -11,6 +14,7 @@ type options struct {
 	interpreter bool
 	poolSize    int
 	memoryPages uint32
+	callTimeout time.Duration
 }
 
 // DefaultMemoryLimitPages bounds each instance's linear memory: 1024 pages
@@ -18,8 +22,15 @@ type options struct {
 // bound keeps a hostile input from taking the process's memory with it.
 const DefaultMemoryLimitPages = 1024
 
+// DefaultCallTimeout bounds how long one call into the module may keep its
+// caller waiting when the caller's context sets no earlier deadline. Calls
+// take microseconds to milliseconds; the longest legitimate ones are RSA
+// 4096 key generation and decrypting a key at pkcs8's iteration limit,
+// seconds inside wasm. See [WithCallTimeout].
+const DefaultCallTimeout = time.Minute
+
 func defaultOptions() options {
-	return options{poolSize: runtime.GOMAXPROCS(0), memoryPages: DefaultMemoryLimitPages}
+	return options{poolSize: runtime.GOMAXPROCS(0), memoryPages: DefaultMemoryLimitPages, callTimeout: DefaultCallTimeout}
 }
 
 // WithModule runs module instead of the embedded one (wasm/blob), for
@@ -53,3 +64,10 @@ func WithPoolSize(n int) Option { return func(o *options) { o.poolSize = max(n, 
 func WithMemoryLimitPages(pages uint32) Option {
 	return func(o *options) { o.memoryPages = pages }
 }
+
+// WithCallTimeout bounds how long a call keeps its caller waiting (default
+// DefaultCallTimeout; 0 for no bound beyond the caller's context). Past
+// it the call returns a CodeTooLarge error that also matches
+// context.DeadlineExceeded; as with any ended context, the call itself
+// runs to its end in the background on an instance that has left the pool.
+func WithCallTimeout(d time.Duration) Option { return func(o *options) { o.callTimeout = max(d, 0) } }

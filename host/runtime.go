@@ -9,11 +9,13 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 
+	"github.com/jwtwasm/jwtwasm/core"
 	"github.com/jwtwasm/jwtwasm/core/abi"
 	"github.com/jwtwasm/jwtwasm/wasm/blob"
 )
@@ -307,10 +309,20 @@ func (r *Runtime) do(ctx context.Context, f func(*instance) ([]byte, error)) ([]
 	if !r.enter() {
 		return nil, ErrClosed
 	}
+	// The time limit starts before waiting for an instance: waiting is
+	// part of what the caller is kept from.
+	caller := ctx
+	if limit := r.opts.callTimeout; limit > 0 {
+		if d, ok := ctx.Deadline(); !ok || time.Until(d) > limit {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, limit)
+			defer cancel()
+		}
+	}
 	inst, err := r.acquire(ctx)
 	if err != nil {
 		r.leave(ctx)
-		return nil, err
+		return nil, r.timedOut(caller, ctx, err)
 	}
 	if ctx.Done() == nil { // cannot end: no goroutine needed
 		defer r.leave(ctx)
@@ -342,8 +354,18 @@ func (r *Runtime) do(ctx context.Context, f func(*instance) ([]byte, error)) ([]
 			_ = inst.mod.Close(bg)
 			r.leave(bg)
 		}()
-		return nil, fmt.Errorf("jwtwasm: %w", ctx.Err())
+		return nil, r.timedOut(caller, ctx, fmt.Errorf("jwtwasm: %w", ctx.Err()))
 	}
+}
+
+// timedOut turns err into a CodeTooLarge error naming the limit when the
+// call's own time limit ended ctx, rather than the caller's context.
+func (r *Runtime) timedOut(caller, ctx context.Context, err error) error {
+	if caller.Err() != nil || !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return err
+	}
+	limit := core.Errorf(core.CodeTooLarge, "the call ran past the time limit of %v (host.WithCallTimeout)", r.opts.callTimeout)
+	return fmt.Errorf("%w: %w", limit, context.DeadlineExceeded)
 }
 
 // call runs an operation with a JSON request and decodes a successful
