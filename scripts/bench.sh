@@ -7,6 +7,7 @@
 #   scripts/bench.sh --smoke    every benchmark once (-benchtime=1x), no Node, no chart: for CI
 #   scripts/bench.sh --compare [benchstat flags] OLD.txt NEW.txt
 #                               go tool benchstat OLD.txt NEW.txt: two runs, two commits
+#   scripts/bench.sh --size     where the module's bytes go, package by package
 #
 # A run writes its raw output to bench/results/<UTC time>-<mode>.txt and a
 # copy to bench/results/latest.txt (the machine's description at the top,
@@ -17,7 +18,7 @@
 set -euo pipefail
 
 usage() {
-  sed -n '4,9s/^# \{0,1\}//p' "$0" >&2
+  sed -n '4,10s/^# \{0,1\}//p' "$0" >&2
   exit "${1:-2}"
 }
 
@@ -44,6 +45,17 @@ case "${1:-}" in
     done
     cd "$root"
     exec go tool benchstat "${args[@]}"
+    ;;
+  --size)
+    # The committed module is stripped; the size profile needs its names.
+    cd "$root"
+    tmp=$(mktemp "${TMPDIR:-/tmp}/jwtwasm-size.XXXXXX.wasm")
+    trap 'rm -f "$tmp"' EXIT
+    GOOS=wasip1 GOARCH=wasm CGO_ENABLED=0 GOFLAGS= \
+      go build -buildmode=c-shared -trimpath -buildvcs=false -o "$tmp" ./wasm
+    echo "committed module: $(wc -c <wasm/blob/jwtwasm.wasm) bytes, $(gzip -9 -c wasm/blob/jwtwasm.wasm | wc -c) gzip -9 (stripped)"
+    go run ./bench/cmd/wasmsize -top "${2:-40}" "$tmp"
+    exit
     ;;
   -h | --help) usage 0 ;;
   *) usage ;;
