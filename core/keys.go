@@ -230,11 +230,6 @@ func checkECPublic(pub *ecdsa.PublicKey) error {
 	if pub.Curve == nil || curveByName(pub.Curve.Params().Name) == nil {
 		return newError(CodeInvalidKey, "unsupported EC curve: want P-256, P-384 or P-521")
 	}
-	// (0, 0) is how encodings without a point-at-infinity form write it;
-	// say so rather than "not on the curve".
-	if pub.X != nil && pub.Y != nil && pub.X.Sign() == 0 && pub.Y.Sign() == 0 {
-		return newError(CodeInvalidKey, "EC public key is the point at infinity (x = y = 0)")
-	}
 	// ECDH conversion validates the point: on the curve, not at infinity.
 	if _, err := pub.ECDH(); err != nil {
 		return newError(CodeInvalidKey, "EC public key is not a point on %s", pub.Curve.Params().Name)

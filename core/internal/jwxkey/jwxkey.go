@@ -93,6 +93,11 @@ func checkCoordinates(crv jwa.EllipticCurveAlgorithm, x, y []byte) error {
 	if len(x) != size || len(y) != size {
 		return fmt.Errorf("EC %s coordinates are %d and %d bytes, want %d each (RFC 7518 §6.2.1.2)", crv, len(x), len(y), size)
 	}
+	// (0, 0) is how encodings without a point-at-infinity form write it;
+	// say so rather than "not on the curve".
+	if allZero(x) && allZero(y) {
+		return errors.New("EC public key is the point at infinity (x = y = 0)")
+	}
 	return nil
 }
 
@@ -142,4 +147,13 @@ func Thumbprint(raw any) ([]byte, error) {
 		return nil, err
 	}
 	return k.Thumbprint(crypto.SHA256)
+}
+
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
 }
