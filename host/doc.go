@@ -24,6 +24,15 @@
 // leaves the pool. The module's code itself runs to the end of that call in
 // the background (compiled wasm cannot be stopped midway without checks
 // that would slow every call ninefold) and the instance is then closed.
+// A call keeps its caller waiting at most [DefaultCallTimeout]
+// ([WithCallTimeout]) unless the caller's context ends sooner.
+//
+// Go cannot preempt a goroutine while it runs wazero's compiled code, so a
+// garbage collection that must stop the world waits for the call under way
+// to end, and the whole process with it. Verification calls take well
+// under a millisecond; the long calls are key generation (RSA 4096 takes
+// seconds in wasm) and decrypting a key at pkcs8's iteration limit (about
+// four seconds). Make those once, at start-up, not on a request path.
 //
 // # Start-up
 //

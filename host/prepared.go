@@ -84,9 +84,22 @@ func (r *Runtime) forget(id uint64) {
 
 // forgetInstance records that inst and its handles are gone.
 func (r *Runtime) forgetInstance(inst *instance) {
+	r.dropInstance(inst)
+	r.forgetHandles(inst)
+}
+
+// dropInstance removes inst from the runtime's instances.
+func (r *Runtime) dropInstance(inst *instance) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	delete(r.all, inst)
+}
+
+// forgetHandles records that inst's handles are gone. No call may be
+// running in inst: a call can add handles.
+func (r *Runtime) forgetHandles(inst *instance) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	for id := range inst.handles {
 		r.forget(id)
 	}

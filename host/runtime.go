@@ -347,10 +347,13 @@ func (r *Runtime) do(ctx context.Context, f func(*instance) ([]byte, error)) ([]
 		r.leave(ctx)
 		return o.res, o.err
 	case <-ctx.Done():
-		r.forgetInstance(inst)
+		// The instance leaves the pool now, but its handles are forgotten
+		// only when the call ends: until then the call may add one.
+		r.dropInstance(inst)
 		<-r.slots
 		go func() {
 			<-done
+			r.forgetHandles(inst)
 			_ = inst.mod.Close(bg)
 			r.leave(bg)
 		}()
