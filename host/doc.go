@@ -32,7 +32,10 @@
 // to end, and the whole process with it. Verification calls take well
 // under a millisecond; the long calls are key generation (RSA 4096 takes
 // seconds in wasm) and decrypting a key at pkcs8's iteration limit (about
-// four seconds). Make those once, at start-up, not on a request path.
+// four seconds). Make those once, at start-up, not on a request path. For
+// the same reason a goroutine in a call holds its P (GOMAXPROCS) until the
+// call returns: with long calls under way in every instance of a pool as
+// large as GOMAXPROCS, other goroutines wait for one to end.
 //
 // # Start-up
 //

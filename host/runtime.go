@@ -64,29 +64,32 @@ func New(ctx context.Context, opts ...Option) (*Runtime, error) {
 		cfg = wazero.NewRuntimeConfig()
 	}
 	r := &Runtime{opts: o, all: map[*instance]struct{}{}, holders: map[uint64]int{}, retired: map[uint64]bool{}}
+	// A cache directory that fails (not a directory, a full disk, files
+	// removed under us) must not stop the program: the cache is only a
+	// shortcut, so compile again with the cache in memory.
+	fileCache := false
 	if o.cacheDir != "" {
-		c, err := wazero.NewCompilationCacheWithDir(moduleCacheDir(o.cacheDir, module))
-		if err != nil {
-			return nil, fmt.Errorf("jwtwasm: compilation cache %q: %w", o.cacheDir, err)
+		if c, err := wazero.NewCompilationCacheWithDir(moduleCacheDir(o.cacheDir, module)); err == nil {
+			r.cache, fileCache = c, true
 		}
-		r.cache = c
-	} else {
+	}
+	if !fileCache {
 		r.cache = wazero.NewCompilationCache()
 	}
 	// Not WithCloseOnContextDone: the checks it compiles into every loop
 	// and call make the module 8-9x slower (an RS256 check: 2.4 ms with,
 	// 0.27 ms without). Contexts are honoured by do instead.
-	cfg = cfg.WithCompilationCache(r.cache).
-		WithMemoryLimitPages(o.memoryPages)
-	r.rt = wazero.NewRuntimeWithConfig(ctx, cfg)
-	if _, err := wasi_snapshot_preview1.Instantiate(ctx, r.rt); err != nil {
-		r.Close(ctx)
-		return nil, fmt.Errorf("jwtwasm: WASI: %w", err)
+	cfg = cfg.WithMemoryLimitPages(o.memoryPages)
+	compiled, err := r.compile(ctx, cfg, module)
+	if err != nil && fileCache {
+		_ = r.rt.Close(ctx)
+		_ = r.cache.Close(ctx)
+		r.cache = wazero.NewCompilationCache()
+		compiled, err = r.compile(ctx, cfg, module)
 	}
-	compiled, err := r.rt.CompileModule(ctx, module)
 	if err != nil {
 		r.Close(ctx)
-		return nil, fmt.Errorf("jwtwasm: compiling the module: %w", err)
+		return nil, err
 	}
 	r.compiled = compiled
 	if err := checkShape(compiled); err != nil {
@@ -104,6 +107,20 @@ func New(ctx context.Context, opts ...Option) (*Runtime, error) {
 	}
 	r.idle <- inst
 	return r, nil
+}
+
+// compile starts r's wazero runtime with WASI and r.cache and compiles
+// module in it.
+func (r *Runtime) compile(ctx context.Context, cfg wazero.RuntimeConfig, module []byte) (wazero.CompiledModule, error) {
+	r.rt = wazero.NewRuntimeWithConfig(ctx, cfg.WithCompilationCache(r.cache))
+	if _, err := wasi_snapshot_preview1.Instantiate(ctx, r.rt); err != nil {
+		return nil, fmt.Errorf("jwtwasm: WASI: %w", err)
+	}
+	compiled, err := r.rt.CompileModule(ctx, module)
+	if err != nil {
+		return nil, fmt.Errorf("jwtwasm: compiling the module: %w", err)
+	}
+	return compiled, nil
 }
 
 // checkShape verifies that the module exports every ABI function with the
