@@ -1,0 +1,311 @@
+package fastverify
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/sha512"
+	"errors"
+	"fmt"
+	"hash"
+	"math/bits"
+)
+
+// Errors. A Verify method returns ErrVerification for a signature that does
+// not verify, and the others for calls the standard library would also
+// refuse whatever the signature.
+var (
+	// ErrVerification is returned for a signature that does not verify.
+	ErrVerification = errors.New("signature does not verify")
+
+	// ErrUnsupportedHash is returned for a hash other than SHA-256,
+	// SHA-384 and SHA-512.
+	ErrUnsupportedHash = errors.New("unsupported hash: want SHA-256, SHA-384 or SHA-512")
+
+	// ErrHashLength is returned when the digest is not as long as the
+	// hash's output.
+	ErrHashLength = errors.New("digest length does not match the hash")
+
+	// ErrUnsupportedKey is returned by the constructors for keys this
+	// package does not handle, valid or not; verify with the standard
+	// library instead.
+	ErrUnsupportedKey = errors.New("unsupported key")
+)
+
+// RSA key sizes NewRSAPublicKey accepts. crypto/rsa refuses moduli under
+// 1024 bits by default; over 8192 bits a verification costs more than a
+// JWT is worth, and the standard library still handles them.
+const (
+	minRSABits = 1024
+	maxRSABits = 8192
+)
+
+// RSAPublicKey is an RSA public key prepared for verification: the
+// modulus in limbs with its Montgomery constants. Make one with
+// [NewRSAPublicKey] and keep it; it is immutable and safe for concurrent
+// use.
+type RSAPublicKey struct {
+	mod  *modulus
+	e    uint64
+	bits int // the modulus's bit length
+	size int // the modulus's byte length: every signature is this long
+}
+
+// NewRSAPublicKey prepares pub for verification. It returns an error
+// wrapping [ErrUnsupportedKey] for a key crypto/rsa would refuse to verify
+// with (even modulus, exponent even, below 3 or above 2³¹−1) and for
+// moduli outside 1024..8192 bits; for the latter, verify with crypto/rsa.
+func NewRSAPublicKey(pub *rsa.PublicKey) (*RSAPublicKey, error) {
+	if pub == nil || pub.N == nil {
+		return nil, fmt.Errorf("%w: missing RSA modulus", ErrUnsupportedKey)
+	}
+	if pub.N.Sign() <= 0 || pub.N.Bit(0) == 0 {
+		return nil, fmt.Errorf("%w: RSA modulus is not a positive odd number", ErrUnsupportedKey)
+	}
+	nb := pub.N.BitLen()
+	if nb < minRSABits || nb > maxRSABits {
+		return nil, fmt.Errorf("%w: %d-bit RSA modulus: want %d to %d bits", ErrUnsupportedKey, nb, minRSABits, maxRSABits)
+	}
+	// The same bounds as crypto/rsa, which keeps e within 31 bits so that
+	// 32- and 64-bit platforms behave alike.
+	if pub.E < 3 || pub.E%2 == 0 || pub.E > 1<<31-1 {
+		return nil, fmt.Errorf("%w: RSA public exponent %d: want an odd number from 3 to 2³¹−1", ErrUnsupportedKey, pub.E)
+	}
+	return &RSAPublicKey{
+		mod:  newModulus(pub.N),
+		e:    uint64(pub.E),
+		bits: nb,
+		size: (nb + 7) / 8,
+	}, nil
+}
+
+// Size returns the modulus's length in bytes, which is also the length of
+// every valid signature.
+func (k *RSAPublicKey) Size() int { return k.size }
+
+// publicOp returns sig^e mod n as k.size big-endian bytes. As RFC 8017
+// §8.2.2 and §8.1.2 require, and crypto/rsa checks, the signature must be
+// exactly k.size bytes and its value less than n.
+func (k *RSAPublicKey) publicOp(sig []byte) ([]byte, error) {
+	if len(sig) != k.size {
+		return nil, ErrVerification
+	}
+	md := k.mod
+	n := md.limbs()
+	// One allocation for every number: s, s·R, the running power, and
+	// the multiplications' scratch.
+	buf := make([]uint64, 4*n+1)
+	s, sR, a, t := buf[:n], buf[n:2*n], buf[2*n:3*n], buf[3*n:]
+	bytesToLimbs(s, sig)
+	if !less(s, md.m) {
+		return nil, ErrVerification
+	}
+
+	// Left-to-right square-and-multiply in Montgomery form, starting at
+	// the top bit of e. e is odd, so the last step multiplies by s: done
+	// with s itself rather than s·R, the product leaves Montgomery form
+	// at no extra cost.
+	md.mul(sR, s, md.rr, t)
+	copy(a, sR)
+	for i := bits.Len64(k.e) - 2; i > 0; i-- {
+		md.mul(a, a, a, t)
+		if k.e>>i&1 == 1 {
+			md.mul(a, a, sR, t)
+		}
+	}
+	md.mul(a, a, a, t)
+	md.mul(a, a, s, t)
+
+	em := make([]byte, k.size)
+	limbsToBytes(em, a)
+	return em, nil
+}
+
+// The DER encodings of the DigestInfo that precedes the digest in an
+// EMSA-PKCS1-v1_5 encoding (RFC 8017 §9.2, note 1).
+var (
+	prefixSHA256 = []byte{0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20}
+	prefixSHA384 = []byte{0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02, 0x05, 0x00, 0x04, 0x30}
+	prefixSHA512 = []byte{0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04, 0x40}
+)
+
+// hashPrefix returns the DigestInfo prefix for h, or nil for a hash this
+// package does not support. Callers must not modify it.
+func hashPrefix(h crypto.Hash) []byte {
+	switch h {
+	case crypto.SHA256:
+		return prefixSHA256
+	case crypto.SHA384:
+		return prefixSHA384
+	case crypto.SHA512:
+		return prefixSHA512
+	}
+	return nil
+}
+
+// checkHash checks that h is supported and that hashed is one of its
+// digests.
+func checkHash(h crypto.Hash, hashed []byte) error {
+	if hashPrefix(h) == nil {
+		return ErrUnsupportedHash
+	}
+	if len(hashed) != h.Size() {
+		return ErrHashLength
+	}
+	return nil
+}
+
+// VerifyPKCS1v15 verifies an RSASSA-PKCS1-v1_5 signature (RFC 8017 §8.2.2)
+// of the digest hashed, made with h: SHA-256, SHA-384 or SHA-512. It
+// returns nil for a valid signature, ErrVerification for an invalid one,
+// and ErrUnsupportedHash or ErrHashLength for a bad h or hashed. It
+// accepts exactly what rsa.VerifyPKCS1v15 accepts.
+//
+// The expected encoding is built from the digest and compared in full, so
+// nothing is parsed out of the signature.
+func (k *RSAPublicKey) VerifyPKCS1v15(h crypto.Hash, hashed, sig []byte) error {
+	if err := checkHash(h, hashed); err != nil {
+		return err
+	}
+	prefix := hashPrefix(h)
+	// EM = 0x00 || 0x01 || PS || 0x00 || T with at least 8 bytes of 0xff
+	// in PS (RFC 8017 §9.2, step 3).
+	tLen := len(prefix) + len(hashed)
+	if k.size < tLen+11 {
+		return ErrVerification
+	}
+	em, err := k.publicOp(sig)
+	if err != nil {
+		return err
+	}
+	want := make([]byte, k.size)
+	want[1] = 0x01
+	ps := want[2 : k.size-tLen-1]
+	for i := range ps {
+		ps[i] = 0xff
+	}
+	copy(want[k.size-tLen:], prefix)
+	copy(want[k.size-len(hashed):], hashed)
+	if !bytes.Equal(em, want) {
+		return ErrVerification
+	}
+	return nil
+}
+
+// newHash returns a new hash.Hash for h, one of the SHA-2 hashes
+// hashPrefix knows.
+func newHash(h crypto.Hash) hash.Hash {
+	switch h {
+	case crypto.SHA256:
+		return sha256.New()
+	case crypto.SHA384:
+		return sha512.New384()
+	default:
+		return sha512.New()
+	}
+}
+
+// VerifyPSS verifies an RSASSA-PSS signature (RFC 8017 §8.1.2) of the
+// digest hashed, made with h (SHA-256, SHA-384 or SHA-512), MGF1 with h,
+// and a salt as long as the digest, as RFC 7518 §3.5 requires for PS256,
+// PS384 and PS512. It returns nil for a valid signature, ErrVerification
+// for an invalid one, and ErrUnsupportedHash or ErrHashLength for a bad h
+// or hashed. It accepts exactly what rsa.VerifyPSS accepts with
+// PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash}.
+func (k *RSAPublicKey) VerifyPSS(h crypto.Hash, hashed, sig []byte) error {
+	if err := checkHash(h, hashed); err != nil {
+		return err
+	}
+	em, err := k.publicOp(sig)
+	if err != nil {
+		return err
+	}
+	// EM is emBits = modBits−1 bits long (RFC 8017 §8.1.2 step 2c), so
+	// one byte shorter than the modulus when modBits ≡ 1 mod 8, in which
+	// case the extra leading byte of the public operation must be zero.
+	emBits := k.bits - 1
+	emLen := (emBits + 7) / 8
+	if len(em) > emLen {
+		if em[0] != 0 {
+			return ErrVerification
+		}
+		em = em[1:]
+	}
+	if !emsaPSSVerify(newHash(h), hashed, em, emBits) {
+		return ErrVerification
+	}
+	return nil
+}
+
+// emsaPSSVerify is EMSA-PSS-VERIFY (RFC 8017 §9.1.2) with sLen = hLen, for
+// an em of (emBits+7)/8 bytes. It may overwrite em.
+func emsaPSSVerify(hh hash.Hash, mHash, em []byte, emBits int) bool {
+	hLen := hh.Size()
+	sLen := hLen
+	emLen := len(em)
+	// Step 3.
+	if emLen < hLen+sLen+2 {
+		return false
+	}
+	// Step 4.
+	if em[emLen-1] != 0xbc {
+		return false
+	}
+	// Steps 5 and 6: the bits of the first byte above emBits are zero.
+	db, hPrime := em[:emLen-hLen-1], em[emLen-hLen-1:emLen-1]
+	topMask := byte(0xff >> (8*emLen - emBits))
+	if db[0]&^topMask != 0 {
+		return false
+	}
+	// Steps 7 to 9.
+	mgf1XOR(hh, db, hPrime)
+	db[0] &= topMask
+	// Step 10: DB = PS || 0x01 || salt, with PS all zeros.
+	psLen := emLen - hLen - sLen - 2
+	for _, b := range db[:psLen] {
+		if b != 0 {
+			return false
+		}
+	}
+	if db[psLen] != 0x01 {
+		return false
+	}
+	// Steps 11 to 14: H = Hash(0x00 × 8 || mHash || salt).
+	salt := db[len(db)-sLen:]
+	hh.Reset()
+	var zeros [8]byte
+	hh.Write(zeros[:])
+	hh.Write(mHash)
+	hh.Write(salt)
+	var sum [64]byte
+	return bytes.Equal(hh.Sum(sum[:0]), hPrime)
+}
+
+// mgf1XOR XORs out with MGF1(seed, len(out)) over hh (RFC 8017 §B.2.1).
+func mgf1XOR(hh hash.Hash, out, seed []byte) {
+	var counter [4]byte
+	var sum [64]byte
+	for done := 0; done < len(out); {
+		hh.Reset()
+		hh.Write(seed)
+		hh.Write(counter[:])
+		block := hh.Sum(sum[:0])
+		done += subtleXOR(out[done:], block)
+		for i := 3; i >= 0; i-- {
+			counter[i]++
+			if counter[i] != 0 {
+				break
+			}
+		}
+	}
+}
+
+// subtleXOR XORs as much of block into out as fits and returns how much.
+func subtleXOR(out, block []byte) int {
+	n := min(len(out), len(block))
+	for i := range n {
+		out[i] ^= block[i]
+	}
+	return n
+}
