@@ -28,7 +28,7 @@ import (
 )
 
 // verifyImpls are the impls of BenchmarkVerify, in the order they run.
-var verifyImpls = []string{"stdlib", "core", "wasm", "wasm-stdlib", "wasm-interp", "jwx", "golang-jwt", "go-jose"}
+var verifyImpls = []string{"stdlib", "core", "wasm", "wasm-check", "wasm-stdlib", "wasm-interp", "jwx", "golang-jwt", "go-jose"}
 
 // interpAlgs are the only ALGs wasm-interp runs: at tens of ms per op
 // (ten times the compiler or more), two algorithms show what it costs.
@@ -219,8 +219,12 @@ func verifierFor(b *testing.B, f *fixture, impl string) (bind func(token string)
 			_, err := v.Verify(ctx, tok)
 			return err
 		})
-	case "wasm-stdlib":
-		v := wasmVerifier(b, wasmRuntime(b), f)
+	case "wasm-check", "wasm-stdlib":
+		var opts []host.VerifierOption
+		if impl == "wasm-stdlib" {
+			opts = append(opts, host.WithCrypto(core.CryptoStdlib))
+		}
+		v := wasmVerifier(b, wasmRuntime(b), f, opts...)
 		return perToken(func(tok string) error {
 			ok, err := v.CheckSignature(ctx, tok)
 			if err == nil && !ok {

@@ -204,7 +204,7 @@ func checkVerdicts(tb testing.TB, f *fixture, impl string, verify func(token str
 	}
 }
 
-// errBadSignature is what the bare signature checks (stdlib, wasm-stdlib)
+// errBadSignature is what the bare signature checks (stdlib, wasm-check, wasm-stdlib)
 // return for a signature that does not verify.
 var errBadSignature = errors.New("signature does not verify")
 
@@ -234,7 +234,7 @@ func (l *lazyRuntime) get(tb testing.TB, opts ...host.Option) *host.Runtime {
 	return l.rt
 }
 
-// wasmRuntime is the runtime of impl=wasm and wasm-stdlib: wazero's
+// wasmRuntime is the runtime of impl=wasm, wasm-check and wasm-stdlib: wazero's
 // compiler, the compilation cached in cacheDir.
 func wasmRuntime(tb testing.TB) *host.Runtime {
 	return compilerRT.get(tb, host.WithCompilationCacheDir(cacheDir(tb)))

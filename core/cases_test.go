@@ -261,14 +261,14 @@ func readCases(t *testing.T) []*caseFile {
 	return cases
 }
 
-// checkNative verifies the case with core and reports how the result
-// differs from what the file expects.
-func checkNative(c *caseFile) error {
+// checkNative verifies the case with core, with the signature code crypto,
+// and reports how the result differs from what the file expects.
+func checkNative(c *caseFile, crypto string) error {
 	set, err := core.ParseKeySet([]byte(c.Keys))
 	if err != nil {
 		return fmt.Errorf("keys: %v", err)
 	}
-	v, err := core.NewVerifier(set, c.Policy.Core())
+	v, err := core.NewVerifier(set, c.Policy.Core(), core.WithCrypto(crypto))
 	if err != nil {
 		return fmt.Errorf("NewVerifier: %v", err)
 	}
@@ -300,14 +300,17 @@ func checkNative(c *caseFile) error {
 	return nil
 }
 
-// TestCases runs every case file through core natively.
+// TestCases runs every case file through core natively, with each
+// signature code.
 func TestCases(t *testing.T) {
 	t.Parallel()
 	for _, c := range readCases(t) {
 		t.Run(c.Name, func(t *testing.T) {
 			t.Parallel()
-			if err := checkNative(c); err != nil {
-				t.Fatal(err)
+			for _, crypto := range []string{core.CryptoStdlib, core.CryptoFast} {
+				if err := checkNative(c, crypto); err != nil {
+					t.Fatalf("crypto %q: %v", crypto, err)
+				}
 			}
 		})
 	}
@@ -645,7 +648,7 @@ func TestWriteCases(t *testing.T) {
 
 	files := map[string][]byte{}
 	for _, c := range s.cases {
-		if err := checkNative(c); err != nil {
+		if err := checkNative(c, core.CryptoStdlib); err != nil {
 			t.Errorf("%s: %v", c.Name, err)
 			continue
 		}

@@ -36,6 +36,10 @@ type Key struct {
 	pub    crypto.PublicKey // *rsa.PublicKey, *ecdsa.PublicKey, ed25519.PublicKey; nil for oct
 	priv   crypto.Signer    // nil for public keys and for oct
 	secret []byte           // oct only
+
+	// fast is the key as the fast path needs it (RSA and EC keys only),
+	// shared by the copies WithKeyID and the like make.
+	fast *fastKey
 }
 
 // KeyParams says which key [GenerateKey] makes.
@@ -195,6 +199,9 @@ func keyFromRaw(raw any, meta jwxkey.Meta) (*Key, error) {
 		k.kty, k.secret = KeyTypeOct, r
 	default:
 		return nil, newError(CodeInvalidKey, "unsupported key type %T", raw)
+	}
+	if k.kty == KeyTypeRSA || k.kty == KeyTypeEC {
+		k.fast = &fastKey{}
 	}
 	if k.alg != "" {
 		if a := lookupAlg(k.alg); a == nil || !k.fits(a) {

@@ -29,8 +29,27 @@ func digest(h crypto.Hash, data string) []byte {
 }
 
 // verifySignature reports whether sig is a signature of signingInput by k
-// under a. The caller has checked that k fits a.
+// under a, with the standard library. The caller has checked that k fits a.
 func verifySignature(a *algorithm, k *Key, signingInput string, sig []byte) bool {
+	return checkSignature(a, k, signingInput, sig, false)
+}
+
+// checkSignature is verifySignature with the fast path where fast is set
+// and it applies (RSA, and ECDSA on P-256).
+func checkSignature(a *algorithm, k *Key, signingInput string, sig []byte, fast bool) bool {
+	if fast {
+		if f := k.fastFor(); f != nil {
+			switch {
+			case f.rsa != nil && a.family == famRSA:
+				return f.rsa.VerifyPKCS1v15(a.hash, digest(a.hash, signingInput), sig) == nil
+			case f.rsa != nil && a.family == famPSS:
+				return f.rsa.VerifyPSS(a.hash, digest(a.hash, signingInput), sig) == nil
+			case f.p256 != nil && a.family == famECDSA:
+				// RFC 7518 §3.4: R and S, 32 bytes each, never DER.
+				return len(sig) == 2*a.size && f.p256.Verify(digest(a.hash, signingInput), sig[:a.size], sig[a.size:])
+			}
+		}
+	}
 	switch a.family {
 	case famRSA:
 		return rsa.VerifyPKCS1v15(k.pub.(*rsa.PublicKey), a.hash, digest(a.hash, signingInput), sig) == nil
@@ -90,10 +109,14 @@ func createSignature(a *algorithm, k *Key, signingInput string) ([]byte, error) 
 // under alg by key: the bare cryptographic check of a JWS, with no header,
 // no policy and no claims. It exists to measure what a full verification
 // adds to it; to accept a token, use a [Verifier].
-func CheckSignature(alg string, key *Key, signingInput string, signature []byte) bool {
+//
+// crypto chooses the signature code as [WithCrypto] does; an unknown value
+// reports false.
+func CheckSignature(crypto, alg string, key *Key, signingInput string, signature []byte) bool {
 	a := lookupAlg(alg)
-	if a == nil || key == nil || !key.fits(a) || (a.family != famHMAC && key.pub == nil) {
+	fast, ok := useFast(crypto)
+	if !ok || a == nil || key == nil || !key.fits(a) || (a.family != famHMAC && key.pub == nil) {
 		return false
 	}
-	return verifySignature(a, key, signingInput, signature)
+	return checkSignature(a, key, signingInput, signature, fast)
 }

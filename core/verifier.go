@@ -18,6 +18,7 @@ type Verifier struct {
 	now    func() time.Time
 	keys   atomic.Pointer[keyState]
 	cache  *TokenCache // nil when caching is off
+	fast   bool        // the fast path for RSA and ES256 (WithCrypto)
 }
 
 // keyState is the key set in force; its generation changes with every
@@ -33,6 +34,7 @@ type VerifierOption func(*verifierOptions)
 type verifierOptions struct {
 	now       func() time.Time
 	cacheSize int
+	crypto    string
 }
 
 // WithClock makes the verifier judge time by now instead of time.Now, for
@@ -72,6 +74,10 @@ func NewVerifier(keys *KeySet, p Policy, opts ...VerifierOption) (*Verifier, err
 	if o.cacheSize < 0 {
 		return nil, newError(CodeInvalidArgument, "negative cache size %d", o.cacheSize)
 	}
+	fast, ok := useFast(o.crypto)
+	if !ok {
+		return nil, newError(CodeInvalidArgument, "crypto %q: want %q, %q or empty for the default", o.crypto, CryptoFast, CryptoStdlib)
+	}
 	p.Algorithms = slices.Clone(p.Algorithms)
 	p.Audiences = slices.Clone(p.Audiences)
 	p.RequiredClaims = slices.Clone(p.RequiredClaims)
@@ -84,7 +90,7 @@ func NewVerifier(keys *KeySet, p Policy, opts ...VerifierOption) (*Verifier, err
 	if err != nil {
 		return nil, err
 	}
-	v := &Verifier{policy: p, algs: algs, rules: rules, now: o.now}
+	v := &Verifier{policy: p, algs: algs, rules: rules, now: o.now, fast: fast}
 	if err := v.UpdateKeys(keys); err != nil {
 		return nil, err
 	}
@@ -264,7 +270,7 @@ func (v *Verifier) verifySignature(token string, set *KeySet) (verifiedJWS, erro
 		return verifiedJWS{}, err
 	}
 	for _, k := range candidates {
-		if verifySignature(a, k, c.signingInput, c.signature) {
+		if checkSignature(a, k, c.signingInput, c.signature, v.fast) {
 			return verifiedJWS{compact: c, key: k}, nil
 		}
 	}

@@ -142,6 +142,13 @@ func TestWycheproofJWS(t *testing.T) {
 	if _, err := os.Stat(wpDir); err != nil {
 		t.Skipf("Wycheproof vectors not found at %s (../shared is absent in a fresh clone; CI has it): %v", wpDir, err)
 	}
+	// Both signature codes must give every verdict below.
+	for _, crypto := range []string{core.CryptoStdlib, core.CryptoFast} {
+		t.Run("crypto="+crypto, func(t *testing.T) { wpRunAll(t, crypto) })
+	}
+}
+
+func wpRunAll(t *testing.T, crypto string) {
 	files := []string{"json_web_signature_test.json", "json_web_key_test.json", "json_web_crypto_test.json"}
 	var all []wpCase
 	skipped := map[string]int{}
@@ -161,7 +168,7 @@ func TestWycheproofJWS(t *testing.T) {
 					continue
 				}
 				c := wpCase{file: name, group: g.Comment, test: tc}
-				c.out = wpRun(t, g, tc)
+				c.out = wpRun(t, g, tc, crypto)
 				all = append(all, c)
 			}
 		}
@@ -204,7 +211,7 @@ func TestWycheproofJWS(t *testing.T) {
 }
 
 // wpRun verifies one case, turning a panic into an outcome.
-func wpRun(t *testing.T, g wpGroup, tc wpTest) (out wpOutcome) {
+func wpRun(t *testing.T, g wpGroup, tc wpTest, crypto string) (out wpOutcome) {
 	defer func() {
 		if r := recover(); r != nil {
 			out = wpOutcome{panicked: fmt.Sprint(r)}
@@ -223,7 +230,7 @@ func wpRun(t *testing.T, g wpGroup, tc wpTest) (out wpOutcome) {
 	alg := wpPolicyAlg(hdr.Alg, set)
 	out.alg = alg
 	v, err := core.NewVerifier(set, core.Policy{Algorithms: []string{alg}, AllowNoExpiry: true},
-		core.WithClock(func() time.Time { return wpNow }))
+		core.WithClock(func() time.Time { return wpNow }), core.WithCrypto(crypto))
 	if err != nil {
 		return wpOutcome{stage: "verifier", code: core.CodeOf(err), msg: core.MessageOf(err), alg: alg}
 	}
@@ -251,7 +258,7 @@ func wpRun(t *testing.T, g wpGroup, tc wpTest) (out wpOutcome) {
 		// A claims set core could read: its refusal is a real one.
 		return out
 	}
-	if !wpSignatureChecks(set, alg, hdr.Kid, token) {
+	if !wpSignatureChecks(crypto, set, alg, hdr.Kid, token) {
 		t.Errorf("harness: VerifyAt reported %q (after the signature) but CheckSignature refuses the signature of %.60s…",
 			out.msg, token)
 		return out
@@ -343,7 +350,7 @@ func wpIsJSONObject(b []byte) bool {
 
 // wpSignatureChecks is the message-independent cross-check: the signature
 // verifies with the key the "kid" names, or with some key of the set.
-func wpSignatureChecks(set *core.KeySet, alg, kid, token string) bool {
+func wpSignatureChecks(crypto string, set *core.KeySet, alg, kid, token string) bool {
 	last := strings.LastIndexByte(token, '.')
 	sig, err := base64.RawURLEncoding.Strict().DecodeString(token[last+1:])
 	if err != nil {
@@ -358,7 +365,7 @@ func wpSignatureChecks(set *core.KeySet, alg, kid, token string) bool {
 		keys = []*core.Key{k}
 	}
 	for _, k := range keys {
-		if core.CheckSignature(alg, k, token[:last], sig) {
+		if core.CheckSignature(crypto, alg, k, token[:last], sig) {
 			return true
 		}
 	}

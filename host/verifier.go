@@ -29,6 +29,7 @@ type VerifierOption func(*verifierOptions)
 type verifierOptions struct {
 	passphrase string
 	cache      int
+	crypto     string
 }
 
 // WithPassphrase decrypts an encrypted PKCS#8 key in the key document.
@@ -41,6 +42,13 @@ func WithPassphrase(passphrase []byte) VerifierOption {
 // is served only while the token is inside its validity window.
 func WithCache(n int) VerifierOption {
 	return func(o *verifierOptions) { o.cache = n }
+}
+
+// WithCrypto chooses the module's signature code for RSA and ES256, as
+// core.WithCrypto does: core.CryptoFast (the default inside the module) or
+// core.CryptoStdlib, Go's crypto/rsa and crypto/ecdsa compiled to wasm.
+func WithCrypto(c string) VerifierOption {
+	return func(o *verifierOptions) { o.crypto = c }
 }
 
 // NewVerifier prepares a verifier for keys, a key document (JWKS, JWK or
@@ -58,7 +66,7 @@ func (r *Runtime) NewVerifier(ctx context.Context, keys []byte, p core.Policy, o
 	if err != nil {
 		return nil, err
 	}
-	req := abi.VerifierRequest{KeysRequest: kr, Policy: abi.PolicyFrom(p)}
+	req := abi.VerifierRequest{KeysRequest: kr, Policy: abi.PolicyFrom(p), Crypto: o.crypto}
 	maxSize := p.MaxTokenSize
 	if maxSize == 0 {
 		maxSize = core.DefaultMaxTokenSize
@@ -182,7 +190,7 @@ func (v *Verifier) Close(ctx context.Context) error {
 }
 
 // CheckSignature runs the bare signature check of a compact token inside
-// the module, with the verifier's first key and first algorithm: no
+// the module, with the verifier's first key, first algorithm and signature code: no
 // header, policy or claims. It exists so that benchmarks can measure what
 // Verify adds to the cryptography; never use it to accept a token.
 func (v *Verifier) CheckSignature(ctx context.Context, token string) (bool, error) {

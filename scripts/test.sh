@@ -16,7 +16,7 @@ fi
 go mod tidy -diff
 go vet ./...
 go tool staticcheck ./...
-GOOS=wasip1 GOARCH=wasm "$(go tool -n staticcheck)" ./wasm/...
+GOOS=wasip1 GOARCH=wasm "$(go tool -n staticcheck)" ./wasm/... ./core/internal/fastverify
 
 step "the committed module is a fresh, reproducible build of wasm/"
 GOOS=wasip1 GOARCH=wasm go build ./core/...
@@ -27,6 +27,9 @@ go test -count=1 ./...
 
 step "the command's whole suite again, on the WebAssembly engine"
 JWTWASM_ENGINE=wasm go test -count=1 ./host/cmd/jwtwasm/
+
+step "the fast signature path inside WebAssembly: its tests and every Wycheproof signature vector under wazero"
+GOOS=wasip1 GOARCH=wasm go test -count=1 -exec "$PWD/scripts/wasmexec.sh" ./core/internal/fastverify
 
 step "the module under Node's node:wasi"
 if ! command -v node >/dev/null; then

@@ -220,6 +220,11 @@ type VerifierRequest struct {
 	Policy Policy `json:"policy"`
 	// Cache is the size of the verified-token cache; 0 for none.
 	Cache int `json:"cache,omitempty"`
+	// Crypto chooses the signature code for RSA and ES256: "fast", "stdlib",
+	// or empty for the default ("fast" inside the module); see
+	// core.WithCrypto. Added in ABI 1 without a version change: an older
+	// module refuses the unknown member.
+	Crypto string `json:"crypto,omitempty"`
 }
 
 // HandleResult carries a verifier handle.

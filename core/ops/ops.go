@@ -36,7 +36,7 @@ func NewVerifier(r *abi.VerifierRequest) (*core.Verifier, error) {
 	if r.Cache < 0 {
 		return nil, core.Errorf(core.CodeInvalidArgument, "negative cache size %d", r.Cache)
 	}
-	return core.NewVerifier(set, r.Policy.Core(), core.WithCache(r.Cache))
+	return core.NewVerifier(set, r.Policy.Core(), core.WithCache(r.Cache), core.WithCrypto(r.Crypto))
 }
 
 // Inspect decodes a token without verifying it.

@@ -44,6 +44,13 @@ func engineFlag(fs interface {
 	fs.StringVar(p, "engine", "", "where keys and tokens are handled: wasm (the WebAssembly module, the default) or native (set "+engineEnv+" to change the default)")
 }
 
+// cryptoFlag adds --crypto, the signature code of verify and jws verify.
+func cryptoFlag(fs interface {
+	StringVar(p *string, name, value, usage string)
+}, p *string) {
+	fs.StringVar(p, "crypto", "", "signature code for RSA and ES256: fast (jwtwasm's own, the default in the WebAssembly module) or stdlib (Go's, the default natively)")
+}
+
 func pickEngine(name string) (engine, error) {
 	if name == "" {
 		name = os.Getenv(engineEnv)
@@ -158,7 +165,7 @@ func (wasmEngine) newVerifier(ctx context.Context, r *abi.VerifierRequest) (veri
 	if err != nil {
 		return nil, core.Errorf(core.CodeInternal, "starting the WebAssembly module: %v", err)
 	}
-	opts := []host.VerifierOption{host.WithCache(r.Cache)}
+	opts := []host.VerifierOption{host.WithCache(r.Cache), host.WithCrypto(r.Crypto)}
 	if r.Passphrase != "" {
 		opts = append(opts, host.WithPassphrase([]byte(r.Passphrase)))
 	}

@@ -46,7 +46,7 @@ func runJWSVerify(e *env, args []string) error {
 	var algs, crit listFlag
 	var maxSize int
 	var allowWeak bool
-	var engineName string
+	var engineName, cryptoName string
 	keys.addFlags(fs, true)
 	fs.Var(&algs, "alg", "accepted algorithms, a comma `LIST` (required)")
 	fs.Var(&crit, "crit", "\"crit\" header extensions the caller understands, a comma `LIST`")
@@ -54,6 +54,7 @@ func runJWSVerify(e *env, args []string) error {
 	fs.BoolVar(&allowWeak, "allow-weak-keys", false, "accept RSA keys under 2048 bits (legacy only)")
 	fs.BoolVar(&e.json, "json", false, "print {\"valid\":…, \"header\":…, \"payload\": base64url, \"error\":…} on stdout")
 	engineFlag(fs, &engineName)
+	cryptoFlag(fs, &cryptoName)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -76,7 +77,7 @@ func runJWSVerify(e *env, args []string) error {
 	}
 	// The JWS layer has no claims: the verifier's claim rules never run.
 	p := core.Policy{Algorithms: algs, Critical: crit, MaxTokenSize: maxSize, AllowWeakKeys: allowWeak, AllowNoExpiry: true}
-	v, err := eng.newVerifier(e.ctx, &abi.VerifierRequest{KeysRequest: doc, Policy: abi.PolicyFrom(p)})
+	v, err := eng.newVerifier(e.ctx, &abi.VerifierRequest{KeysRequest: doc, Policy: abi.PolicyFrom(p), Crypto: cryptoName})
 	if err != nil {
 		return keyHint(err)
 	}

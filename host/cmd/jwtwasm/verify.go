@@ -78,10 +78,11 @@ func runVerify(e *env, args []string) error {
 	fs := newFlags(e, "verify", "[flags] TOKEN|FILE|-", verifyAbout, verifyExamples)
 	var keys keySources
 	var pf policyFlags
-	var engineName string
+	var engineName, cryptoName string
 	keys.addFlags(fs, true)
 	pf.addFlags(fs)
 	engineFlag(fs, &engineName)
+	cryptoFlag(fs, &cryptoName)
 	fs.BoolVar(&e.json, "json", false, "print {\"valid\":…, \"claims\":…, \"error\":…} on stdout")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -107,7 +108,7 @@ func runVerify(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	v, err := eng.newVerifier(e.ctx, &abi.VerifierRequest{KeysRequest: doc, Policy: abi.PolicyFrom(policy)})
+	v, err := eng.newVerifier(e.ctx, &abi.VerifierRequest{KeysRequest: doc, Policy: abi.PolicyFrom(policy), Crypto: cryptoName})
 	if err != nil {
 		if isURL(keys.jwks) && core.CodeOf(err) == core.CodeInvalidKey {
 			return withHint(err, fmt.Sprintf("the document at %s is not a usable JWKS", keys.jwks))

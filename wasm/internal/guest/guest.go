@@ -41,6 +41,9 @@ type prepared struct {
 	v    *core.Verifier
 	keys []*core.Key
 	alg  string // the policy's first algorithm, for CheckSignature
+	// crypto is the verifier's signature code, which CheckSignature uses
+	// too, so that the bare check measures the same code.
+	crypto string
 }
 
 // New returns an empty Guest.
@@ -218,12 +221,12 @@ func (g *Guest) newVerifier(r *abi.VerifierRequest) []byte {
 	if r.Cache < 0 {
 		return badRequest("negative cache size %d", r.Cache)
 	}
-	v, err := core.NewVerifier(set, r.Policy.Core(), core.WithCache(r.Cache))
+	v, err := core.NewVerifier(set, r.Policy.Core(), core.WithCache(r.Cache), core.WithCrypto(r.Crypto))
 	if err != nil {
 		return errResult(err)
 	}
 	h := g.handle()
-	g.verifiers[h] = &prepared{v: v, keys: set.Keys(), alg: r.Policy.Algorithms[0]}
+	g.verifiers[h] = &prepared{v: v, keys: set.Keys(), alg: r.Policy.Algorithms[0], crypto: r.Crypto}
 	return okResult(abi.HandleResult{Handle: h})
 }
 
@@ -334,7 +337,7 @@ func (g *Guest) VerifyJWS(handle int32, token []byte) []byte {
 }
 
 // CheckSignature is the bare signature check of a compact token with the
-// verifier's first key and first algorithm, for benchmarks: 1 if it
+// verifier's first key, first algorithm and signature code, for benchmarks: 1 if it
 // verifies, 0 if not, -1 for a bad handle or token.
 func (g *Guest) CheckSignature(handle int32, token []byte) int32 {
 	p := g.verifiers[handle]
@@ -349,7 +352,7 @@ func (g *Guest) CheckSignature(handle int32, token []byte) int32 {
 	if err != nil {
 		return -1
 	}
-	if core.CheckSignature(p.alg, p.keys[0], string(token[:last]), sig) {
+	if core.CheckSignature(p.crypto, p.alg, p.keys[0], string(token[:last]), sig) {
 		return 1
 	}
 	return 0
