@@ -564,3 +564,33 @@ func TestForgottenVerifiers(t *testing.T) {
 	}
 	runtime.KeepAlive(keep)
 }
+
+// TestPanicInCall checks that a panic inside a call reaches the caller's
+// goroutine, as it would if the call ran there, rather than ending the
+// process from the goroutine a call with a deadline runs on; the instance
+// is discarded and the next call is served.
+func TestPanicInCall(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	rt := newTestRuntime(t, WithPoolSize(1))
+	got := func() (p any) {
+		defer func() { p = recover() }()
+		_, _ = rt.do(ctx, func(*instance) ([]byte, error) { panic("boom") })
+		return nil
+	}()
+	if got != "boom" {
+		t.Fatalf("recovered %v, want the call's panic", got)
+	}
+	if n := rt.Instances(); n != 0 {
+		t.Errorf("%d instances after the panic, want 0: it is discarded", n)
+	}
+	f := newFixture(t, "ec-p256.pem", "")
+	v, err := rt.NewVerifier(ctx, f.jwks, core.Policy{Algorithms: []string{"ES256"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close(ctx)
+	if _, err := v.VerifyAt(ctx, f.token, testNow); err != nil {
+		t.Errorf("the call after the panic: %v", err)
+	}
+}

@@ -348,20 +348,32 @@ func (r *Runtime) do(ctx context.Context, f func(*instance) ([]byte, error)) ([]
 		return f(inst)
 	}
 	type outcome struct {
-		res []byte
-		err error
+		res      []byte
+		err      error
+		panicked any
 	}
 	done := make(chan outcome, 1)
 	bg := context.WithoutCancel(ctx) // the call itself must not see the end
 	go func() {
+		// A panic here would end the process: carry it to the caller, whose
+		// goroutine it would have reached had the call run there.
+		defer func() {
+			if p := recover(); p != nil {
+				inst.broken = true
+				done <- outcome{panicked: p}
+			}
+		}()
 		r.freeRetired(bg, inst)
 		res, err := f(inst)
-		done <- outcome{res, err}
+		done <- outcome{res: res, err: err}
 	}()
 	select {
 	case o := <-done:
 		r.release(ctx, inst)
 		r.leave(ctx)
+		if o.panicked != nil {
+			panic(o.panicked)
+		}
 		return o.res, o.err
 	case <-ctx.Done():
 		// The instance leaves the pool now, but its handles are forgotten
