@@ -12,7 +12,8 @@
 # A run writes its raw output to bench/results/<UTC time>-<mode>.txt and a
 # copy to bench/results/latest.txt (the machine's description at the top,
 # in benchfmt's "key: value" form), then (except --smoke) appends the Node
-# comparison (bench/node), prints benchstat tables and draws
+# comparison (bench/node) and the browser one (bench/browser, when
+# Debian's chromium is installed), prints benchstat tables and draws
 # bench/results/chart.svg. Needs Go (the version in go.mod) and, for the
 # Node comparison, Node 20 with npm; the npm packages install themselves.
 set -euo pipefail
@@ -112,6 +113,17 @@ if $with_node && [ ! -d bench/node/node_modules/jose ]; then
   step "npm ci --prefix bench/node"
   npm ci --prefix bench/node --no-audit --no-fund >&2
 fi
+chromium=${CHROMIUM:-$(command -v chromium || true)}
+with_browser=false
+if $with_node && [ -n "$chromium" ]; then
+  with_browser=true
+  if [ ! -d bench/browser/node_modules/playwright-core ]; then
+    step "npm ci --prefix bench/browser"
+    npm ci --prefix bench/browser --no-audit --no-fund >&2
+  fi
+elif [ "$mode" != smoke ]; then
+  echo "bench.sh: chromium not found: the browser comparison is left out (apt-get install chromium, or set CHROMIUM)" >&2
+fi
 
 # ---- the machine -------------------------------------------------------------
 
@@ -165,6 +177,14 @@ if $with_node; then
     --procs "${procs:-1}" --pkg "$pkg" --cpu "$go_cpu" | tee -a "$out"
 fi
 
+if $with_browser; then
+  # The same module in headless Chromium, through a WASI shim: the same
+  # lines, next to node-wasm and the Go impls.
+  step "node bench/browser/run.mjs ${node_flags[*]} --count $count"
+  node bench/browser/run.mjs "${node_flags[@]}" --count "$count" --chromium "$chromium" \
+    --procs "${procs:-1}" --pkg "$pkg" --cpu "$go_cpu" | tee -a "$out"
+fi
+
 cp "$out" bench/results/latest.txt
 step "raw results: $out (and bench/results/latest.txt)"
 
@@ -182,7 +202,7 @@ table() {
   go tool benchstat "$@" "$out"
 }
 native='stdlib core golang-jwt jwx go-jose node-jose'
-inwasm='wasm-stdlib wasm-check wasm wasm-interp node-wasm'
+inwasm='wasm-stdlib wasm-check wasm wasm-interp node-wasm chromium-wasm-stdlib chromium-wasm'
 step "benchstat tables"
 {
   table "Verify, native: time per op, each vs stdlib (the bare signature check)" \

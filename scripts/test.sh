@@ -37,6 +37,13 @@ if ! command -v node >/dev/null; then
 fi
 node --test wasm/js/
 
+step "the module in headless Chromium (bench/browser: a WASI shim, playwright-core)"
+if ! command -v chromium >/dev/null; then
+  apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+fi
+npm ci --prefix bench/browser --no-audit --no-fund --silent
+node --test bench/browser/
+
 step "race detector on core, the host and the command"
 go test -count=1 -race -short ./core/... ./host/... ./wasm/...
 
