@@ -24,8 +24,7 @@
 // leaves the pool. The module's code itself runs to the end of that call in
 // the background (compiled wasm cannot be stopped midway without checks
 // that would slow every call ninefold) and the instance is then closed.
-// A call keeps its caller waiting at most [DefaultCallTimeout]
-// ([WithCallTimeout]) unless the caller's context ends sooner.
+// [WithCallTimeout] adds a time limit of the Runtime's own to every call.
 //
 // Go cannot preempt a goroutine while it runs wazero's compiled code, so a
 // garbage collection that must stop the world waits for the call under way
