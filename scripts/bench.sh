@@ -52,8 +52,7 @@ case "${1:-}" in
     cd "$root"
     tmp=$(mktemp "${TMPDIR:-/tmp}/jwtwasm-size.XXXXXX.wasm")
     trap 'rm -f "$tmp"' EXIT
-    GOOS=wasip1 GOARCH=wasm CGO_ENABLED=0 GOFLAGS= \
-      go build -buildmode=c-shared -trimpath -buildvcs=false -o "$tmp" ./wasm
+    bash scripts/build-wasm.sh --names "$tmp" >/dev/null
     echo "committed module: $(wc -c <wasm/blob/jwtwasm.wasm) bytes, $(gzip -9 -c wasm/blob/jwtwasm.wasm | wc -c) gzip -9 (stripped)"
     go run ./bench/cmd/wasmsize -top "${2:-40}" "$tmp"
     exit

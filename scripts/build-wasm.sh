@@ -3,6 +3,8 @@
 # host embeds it: wasm/blob/jwtwasm.wasm.
 #   scripts/build-wasm.sh           build and replace the committed module
 #   scripts/build-wasm.sh --check   build and fail if it differs from the committed one
+#   scripts/build-wasm.sh --names OUT   the same build with its function names kept
+#                                       (no -s), written to OUT: for size profiles
 # The toolchain is the one go.mod names; -trimpath, -buildvcs=false and a
 # stripped binary make the output identical byte for byte on any machine.
 set -euo pipefail
@@ -19,8 +21,15 @@ out=wasm/blob/jwtwasm.wasm
 tmp="$(mktemp "${TMPDIR:-/tmp}/jwtwasm.XXXXXX.wasm")"
 trap 'rm -f "$tmp"' EXIT
 
+ldflags='-s -w'
+if [ "${1:-}" = "--names" ]; then
+  [ -n "${2:-}" ] || { echo "build-wasm: --names wants an output file" >&2; exit 2; }
+  out=$2
+  ldflags='-w'
+fi
+
 GOOS=wasip1 GOARCH=wasm CGO_ENABLED=0 GOFLAGS= \
-  go build -buildmode=c-shared -trimpath -buildvcs=false -ldflags='-s -w' -o "$tmp" ./wasm
+  go build -buildmode=c-shared -trimpath -buildvcs=false -ldflags="$ldflags" -o "$tmp" ./wasm
 
 if [ "${1:-}" = "--check" ]; then
   if ! cmp -s "$tmp" "$out"; then

@@ -36,25 +36,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { commonOptions, header, list, repo, resultLine } from '../js/benchfmt.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const repo = fileURLToPath(new URL('../../', import.meta.url));
-
 const options = {
-  quick: { type: 'boolean', default: false },
+  ...commonOptions,
   smoke: { type: 'boolean', default: false },
-  count: { type: 'string' },
-  benchtime: { type: 'string' },
-  warmup: { type: 'string' },
-  algs: { type: 'string' },
-  impls: { type: 'string' },
-  procs: { type: 'string' },
-  pkg: { type: 'string', default: 'github.com/jwtwasm/jwtwasm/bench' },
-  cpu: { type: 'string' },
-  tokens: { type: 'string', default: path.join(repo, 'bench/testdata/tokens.json') },
-  module: { type: 'string', default: path.join(repo, 'wasm/blob/jwtwasm.wasm') },
   chromium: { type: 'string' },
-  help: { type: 'boolean', short: 'h', default: false },
 };
 let flags;
 try {
@@ -100,7 +88,6 @@ const count = flags.smoke ? 1 : Math.round(number('count', flags.count, flags.qu
 const benchtimeNs = number('benchtime', flags.benchtime, flags.quick ? 0.3 : 1) * 1e9;
 const warmupNs = number('warmup', flags.warmup, flags.quick ? 0.5 : 1) * 1e9;
 const procs = Math.round(number('procs', flags.procs, os.availableParallelism()));
-const list = (text) => (text ? text.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
 
 // ---- the server ----------------------------------------------------------------
 
@@ -222,22 +209,13 @@ async function main() {
   const implNames = list(flags.impls) ?? info.impls;
   for (const i of implNames) if (!info.impls.includes(i)) fail(`unknown impl ${i} (the page has ${info.impls.join(', ')})`);
 
-  const goos = { win32: 'windows' }[process.platform] ?? process.platform;
-  const goarch = { x64: 'amd64', ia32: '386' }[process.arch] ?? process.arch;
-  const suffix = procs > 1 ? `-${procs}` : '';
   const out = (line) => process.stdout.write(line + '\n');
   // The browser's version goes in a comment: a "chromium:" configuration
   // line, which no Go or Node result has, would put these rows in a
   // benchstat table of their own.
   out(`# Browser comparison (bench/browser/run.mjs${flags.smoke ? ' --smoke' : ''}): ${path.relative(repo, path.resolve(flags.module))}` +
     ` in headless Chromium ${browser.version()} through bench/browser/wasi.mjs; chromium-wasm = crypto "fast" (the default), chromium-wasm-stdlib = crypto "stdlib"`);
-  out(`goos: ${goos}`);
-  out(`goarch: ${goarch}`);
-  out(`pkg: ${flags.pkg}`);
-  out(`cpu: ${flags.cpu ?? os.cpus()[0]?.model.trim() ?? 'unknown'}`);
-  // As bench/node/run.mjs and scripts/bench.sh print it: the same value
-  // keeps these rows in the Node rows' table.
-  out(`node: ${process.version}`);
+  header(flags).forEach(out);
 
   const call = (name, ...args) => page.evaluate(([name, args]) => globalThis.bench[name](...args), [name, args]);
 
@@ -253,10 +231,8 @@ async function main() {
         const best = await call('warmUp', warmupNs);
         n = Math.max(1, Math.min(1e9, Math.round(benchtimeNs / best)));
       }
-      const bench = `BenchmarkVerify/alg=${alg}/impl=${name}${suffix}`;
       for (let r = 0; r < count; r++) {
-        const ns = (await call('time', n)) / n;
-        out(`${bench.padEnd(48)}\t${String(n).padStart(8)}\t${ns >= 100 ? ns.toFixed(0) : ns.toFixed(2)} ns/op`);
+        out(resultLine(alg, name, procs, n, (await call('time', n)) / n));
       }
       if (!(await call('release'))) fail('no verification ran');
       log(`${alg} ${name} done`);

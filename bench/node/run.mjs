@@ -26,27 +26,12 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { load } from '../../wasm/js/jwtwasm.mjs';
+import { commonOptions, header, list, repo, resultLine } from '../js/benchfmt.mjs';
 
-const repo = fileURLToPath(new URL('../../', import.meta.url));
-
-const options = {
-  quick: { type: 'boolean', default: false },
-  count: { type: 'string' },
-  benchtime: { type: 'string' },
-  warmup: { type: 'string' },
-  algs: { type: 'string' },
-  impls: { type: 'string' },
-  procs: { type: 'string' },
-  pkg: { type: 'string', default: 'github.com/jwtwasm/jwtwasm/bench' },
-  cpu: { type: 'string' },
-  tokens: { type: 'string', default: path.join(repo, 'bench/testdata/tokens.json') },
-  module: { type: 'string', default: path.join(repo, 'wasm/blob/jwtwasm.wasm') },
-  help: { type: 'boolean', short: 'h', default: false },
-};
+const options = { ...commonOptions };
 let flags;
 try {
   flags = parseArgs({ options }).values;
@@ -80,7 +65,6 @@ const count = Math.round(number('count', flags.count, flags.quick ? 3 : 10));
 const benchtimeNs = number('benchtime', flags.benchtime, flags.quick ? 0.3 : 1) * 1e9;
 const warmupNs = number('warmup', flags.warmup, flags.quick ? 0.5 : 1) * 1e9;
 const procs = Math.round(number('procs', flags.procs, os.availableParallelism()));
-const list = (text) => (text ? text.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
 
 // ---- the two implementations -------------------------------------------
 
@@ -213,17 +197,10 @@ for (const i of implNames) if (!implementations[i]) die(`unknown impl ${i}`);
 
 const require = createRequire(import.meta.url);
 const joseVersion = require('jose/package.json').version;
-const goos = { win32: 'windows' }[process.platform] ?? process.platform;
-const goarch = { x64: 'amd64', ia32: '386' }[process.arch] ?? process.arch;
-const suffix = procs > 1 ? `-${procs}` : '';
 
 const out = (line) => process.stdout.write(line + '\n');
 out(`# Node comparison (bench/node/run.mjs): node-wasm = ${path.relative(repo, path.resolve(flags.module))} under node:wasi, node-jose = jose ${joseVersion}`);
-out(`goos: ${goos}`);
-out(`goarch: ${goarch}`);
-out(`pkg: ${flags.pkg}`);
-out(`cpu: ${flags.cpu ?? os.cpus()[0]?.model.trim() ?? 'unknown'}`);
-out(`node: ${process.version}`);
+header(flags).forEach(out);
 
 const prepared = {};
 for (const name of implNames) prepared[name] = await implementations[name]();
@@ -235,10 +212,8 @@ for (const alg of algs) {
     await check(name, alg, impl, spec);
     await warmUp(impl, spec.token);
     const n = await iterationsFor(impl, spec.token);
-    const bench = `BenchmarkVerify/alg=${alg}/impl=${name}${suffix}`;
     for (let r = 0; r < count; r++) {
-      const ns = (await timeN(impl, spec.token, n)) / n;
-      out(`${bench.padEnd(48)}\t${String(n).padStart(8)}\t${ns >= 100 ? ns.toFixed(0) : ns.toFixed(2)} ns/op`);
+      out(resultLine(alg, name, procs, n, (await timeN(impl, spec.token, n)) / n));
     }
     process.stderr.write(`bench/node: ${alg} ${name} done\n`);
   }
