@@ -108,6 +108,12 @@ func parseClaims(payload []byte) (*Claims, error) {
 }
 
 func parseAudience(raw []byte) ([]string, error) {
+	if list, ok := plainStrings(raw); ok {
+		if len(list) > MaxAudiences {
+			return nil, newError(CodeTooLarge, "claim \"aud\" has %d entries, over the limit of %d (MaxAudiences)", len(list), MaxAudiences)
+		}
+		return list, nil
+	}
 	if raw[0] == '"' {
 		var s string
 		if err := json.Unmarshal(raw, &s); err != nil {
@@ -125,11 +131,55 @@ func parseAudience(raw []byte) ([]string, error) {
 	return list, nil
 }
 
+// plainStrings reads raw, a JSON value already validated, when it is a
+// string or an array of strings none of which has an escape; ok is false
+// for anything else, which encoding/json then reads. Inside WebAssembly
+// encoding/json's reflection made "aud" the costliest claim to decode.
+func plainStrings(raw []byte) (list []string, ok bool) {
+	if raw[0] == '"' {
+		if len(raw) < 2 || raw[len(raw)-1] != '"' || bytes.IndexByte(raw, '\\') >= 0 {
+			return nil, false
+		}
+		return []string{string(raw[1 : len(raw)-1])}, true
+	}
+	if raw[0] != '[' {
+		return nil, false
+	}
+	for i := 1; i < len(raw); {
+		switch raw[i] {
+		case ' ', '\t', '\n', '\r', ',':
+			i++
+		case ']':
+			if list == nil {
+				list = []string{}
+			}
+			return list, true
+		case '"':
+			end := bytes.IndexByte(raw[i+1:], '"')
+			if end < 0 {
+				return nil, false
+			}
+			s := raw[i+1 : i+1+end]
+			if bytes.IndexByte(s, '\\') >= 0 {
+				return nil, false
+			}
+			list = append(list, string(s))
+			i += end + 2
+		default:
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
 // parseNumericDate reads seconds since the epoch, possibly fractional.
 func parseNumericDate(m jsonobj.Member) (time.Time, error) {
 	c := m.Value[0]
 	if c != '-' && (c < '0' || c > '9') {
 		return time.Time{}, newError(CodeMalformed, "claim %q must be a number of seconds (NumericDate), got %s", m.Name, jsonKind(m.Value))
+	}
+	if sec, ok := plainSeconds(m.Value); ok {
+		return time.Unix(sec, 0).UTC(), nil
 	}
 	f, err := strconv.ParseFloat(string(m.Value), 64)
 	// Beyond ±2^53 seconds float64 loses whole seconds, and time.Unix
@@ -139,6 +189,29 @@ func parseNumericDate(m jsonobj.Member) (time.Time, error) {
 	}
 	sec, frac := math.Modf(f)
 	return time.Unix(int64(sec), int64(frac*1e9)).UTC(), nil
+}
+
+// plainSeconds reads a NumericDate written as a whole number of at most 15
+// digits (what issuers write), without strconv's float parsing; ok is false
+// for anything else.
+func plainSeconds(raw []byte) (sec int64, ok bool) {
+	digits := raw
+	if raw[0] == '-' {
+		digits = raw[1:]
+	}
+	if len(digits) == 0 || len(digits) > 15 || (digits[0] == '0' && len(digits) > 1) {
+		return 0, false
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		sec = sec*10 + int64(c-'0')
+	}
+	if raw[0] == '-' {
+		sec = -sec
+	}
+	return sec, true
 }
 
 func jsonKind(raw []byte) string {

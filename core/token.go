@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"strings"
 
 	"github.com/jwtwasm/jwtwasm/core/internal/jsonobj"
 )
@@ -62,39 +61,53 @@ type compact struct {
 	signature    []byte
 }
 
-// isB64URL reports whether s holds only base64url characters. Go's decoder
+// b64URLAlphabet marks the bytes of the base64url alphabet. Go's decoder
 // skips CR and LF, which must not be allowed to change a token without
-// changing its signature.
-func isB64URL(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
+// changing its signature, so every byte is checked against it first.
+var b64URLAlphabet = func() (t [256]bool) {
+	for _, c := range "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_" {
+		t[c] = true
 	}
-	return true
-}
+	return t
+}()
 
 // splitCompact parses the parts of a compact JWS, decoding the header and
 // signature but not the payload.
 func splitCompact(token string) (*compact, error) {
-	first := strings.IndexByte(token, '.')
-	last := strings.LastIndexByte(token, '.')
-	if first < 0 || first == last {
-		return nil, newError(CodeMalformed, "token has %d parts, want 3 (header.payload.signature)", strings.Count(token, ".")+1)
+	// One pass finds the dots and the first byte outside the alphabet:
+	// inside WebAssembly, where strings.Count and friends have no
+	// assembly, separate passes cost microseconds per token.
+	first, last, dots, bad := -1, -1, 0, -1
+	for i := 0; i < len(token); i++ {
+		c := token[i]
+		switch {
+		case b64URLAlphabet[c]:
+		case c == '.':
+			if first < 0 {
+				first = i
+			}
+			last = i
+			dots++
+		case bad < 0:
+			bad = i
+		}
 	}
-	if strings.Count(token, ".") != 2 {
-		n := strings.Count(token, ".") + 1
-		if n == 5 {
+	if dots != 2 {
+		if dots == 4 {
 			return nil, newError(CodeMalformed, "token has 5 parts: it is an encrypted JWE, not a signed JWS")
 		}
-		return nil, newError(CodeMalformed, "token has %d parts, want 3 (header.payload.signature)", n)
+		return nil, newError(CodeMalformed, "token has %d parts, want 3 (header.payload.signature)", dots+1)
 	}
 	h64, p64, s64 := token[:first], token[first+1:last], token[last+1:]
-	for _, part := range []struct{ name, val string }{{"header", h64}, {"payload", p64}, {"signature", s64}} {
-		if !isB64URL(part.val) {
-			return nil, newError(CodeMalformed, "token %s has a character outside the base64url alphabet", part.name)
+	if bad >= 0 {
+		part := "signature"
+		switch {
+		case bad < first:
+			part = "header"
+		case bad < last:
+			part = "payload"
 		}
+		return nil, newError(CodeMalformed, "token %s has a character outside the base64url alphabet", part)
 	}
 	if h64 == "" {
 		return nil, newError(CodeMalformed, "token header is empty")

@@ -3,7 +3,6 @@ package host
 import (
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"runtime"
 	"time"
 
@@ -155,8 +154,8 @@ func (v *Verifier) VerifyAt(ctx context.Context, token string, now time.Time) (*
 		}
 		return tok, err // verified, but refused by an access rule
 	}
-	var vr abi.VerifyResult
-	if err := json.Unmarshal(res[1:], &vr); err != nil {
+	vr, err := abi.ParseVerifyResult(res[1:])
+	if err != nil {
 		return nil, core.Errorf(core.CodeInternal, "the module returned an unreadable result: %v", err)
 	}
 	tok, err := v.token(vr.Header, vr.Claims, vr.KeyIndex)

@@ -1,6 +1,7 @@
 package jsonobj
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"os"
@@ -105,7 +106,7 @@ func seeds(t testing.TB) [][]byte {
 
 // FuzzParse checks that Parse never panics and agrees with encoding/json on
 // what is a valid object, except where Parse is stricter by design
-// (duplicates, limits).
+// (duplicates, limits), and on each member's name and raw value.
 func FuzzParse(f *testing.F) {
 	for _, s := range seeds(f) {
 		f.Add(s)
@@ -123,6 +124,11 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse refused what encoding/json accepts (%v): %q", err, data)
 		case err != nil && stdErr == nil && errors.Is(err, ErrNotObject) && v != nil:
 			t.Fatalf("Parse said not an object: %q", data)
+		}
+		for _, m := range obj {
+			if want, ok := v[m.Name]; !ok || !bytes.Equal(m.Value, want) {
+				t.Fatalf("member %q = %q, encoding/json has %q (present %v): %q", m.Name, m.Value, want, ok, data)
+			}
 		}
 	})
 }

@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/jwtwasm/jwtwasm/core"
 	"github.com/jwtwasm/jwtwasm/core/abi"
@@ -44,6 +45,19 @@ type prepared struct {
 	// crypto is the verifier's signature code, which CheckSignature uses
 	// too, so that the bare check measures the same code.
 	crypto string
+	cached bool // the verifier keeps verified tokens, by their text
+}
+
+// tokenText returns token as a string for p's verifier. Without a cache,
+// the verifier keeps nothing of the text once the call returns (header and
+// claims are decoded copies), so the string may share the input buffer's
+// bytes, which the host frees only after the call: one copy less per
+// verification. A cache keeps the text as its key, which must be a copy.
+func (p *prepared) tokenText(token []byte) string {
+	if p.cached || len(token) == 0 {
+		return string(token)
+	}
+	return unsafe.String(&token[0], len(token))
 }
 
 // New returns an empty Guest.
@@ -99,11 +113,25 @@ func appendToken(out []byte, tok *core.Token, keyIndex int) []byte {
 	out = append(out, `,"claims":`...)
 	out = append(out, tok.Claims.JSON()...)
 	out = append(out, `,"kid":`...)
-	kid, _ := json.Marshal(tok.Key.KeyID())
-	out = append(out, kid...)
+	out = appendJSONString(out, tok.Key.KeyID())
 	out = append(out, `,"key_index":`...)
 	out = strconv.AppendInt(out, int64(keyIndex), 10)
 	return append(out, '}')
+}
+
+// appendJSONString appends s as a JSON string. A kid of printable ASCII
+// needing no escape, nearly every kid, is copied as it is: encoding/json's
+// reflection cost microseconds per verification inside the module.
+func appendJSONString(out []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			quoted, _ := json.Marshal(s)
+			return append(out, quoted...)
+		}
+	}
+	out = append(out, '"')
+	out = append(out, s...)
+	return append(out, '"')
 }
 
 func badRequest(format string, args ...any) []byte {
@@ -226,7 +254,7 @@ func (g *Guest) newVerifier(r *abi.VerifierRequest) []byte {
 		return errResult(err)
 	}
 	h := g.handle()
-	g.verifiers[h] = &prepared{v: v, keys: set.Keys(), alg: r.Policy.Algorithms[0], crypto: r.Crypto}
+	g.verifiers[h] = &prepared{v: v, keys: set.Keys(), alg: r.Policy.Algorithms[0], crypto: r.Crypto, cached: r.Cache > 0}
 	return okResult(abi.HandleResult{Handle: h})
 }
 
@@ -299,7 +327,7 @@ func (g *Guest) Verify(handle int32, nowMillis int64, token []byte) []byte {
 	if nowMillis != 0 {
 		now = time.UnixMilli(nowMillis)
 	}
-	tok, err := p.v.VerifyAt(string(token), now)
+	tok, err := p.v.VerifyAt(p.tokenText(token), now)
 	if tok == nil {
 		return errResult(err)
 	}

@@ -607,3 +607,18 @@ func TestSigners(t *testing.T) {
 	want(t, call(t, g, abi.OpSign, abi.SignRequest{Handle: h.Handle, Claims: claims}), core.CodeInvalidArgument, "no signer", nil)
 	want(t, call(t, g, abi.OpSignerNew, abi.KeysRequest{Keys: string(f.jwks)}), core.CodeInvalidKey, "no private key", nil)
 }
+
+func TestAppendJSONString(t *testing.T) {
+	for _, s := range []string{"", "k1", "2026-11-23 key", `a"b`, `a\b`, "tab\there", "é", "<script>", "\x7f", "\xff"} {
+		out := appendJSONString([]byte("x"), s)
+		var back string
+		if out[0] != 'x' || json.Unmarshal(out[1:], &back) != nil {
+			t.Errorf("appendJSONString(%q) = %s: not a JSON string after the prefix", s, out)
+			continue
+		}
+		// Invalid UTF-8 becomes U+FFFD, as encoding/json writes it.
+		if want := strings.ToValidUTF8(s, "\uFFFD"); back != want {
+			t.Errorf("appendJSONString(%q) reads back as %q", s, back)
+		}
+	}
+}
