@@ -18,6 +18,19 @@ type instance struct {
 	alloc, free, call, verify, check api.Function
 	handles                          map[uint64]handle // handles of the state prepared here, by id
 	broken                           bool              // trapped or closed: discard, never reuse
+	// stack holds the parameters and results of one call (CallWithStack),
+	// so that a call allocates no slices; an instance serves one call at
+	// a time.
+	stack [4]uint64
+}
+
+// invoke calls fn with params and returns its first result.
+func (inst *instance) invoke(ctx context.Context, fn api.Function, params ...uint64) (uint64, error) {
+	n := copy(inst.stack[:], params)
+	if err := fn.CallWithStack(ctx, inst.stack[:max(n, 1)]); err != nil {
+		return 0, err
+	}
+	return inst.stack[0], nil
 }
 
 // guestError is a failure inside a call: a trap, a closed module, a bad
@@ -32,17 +45,40 @@ func (inst *instance) guestError(ctx context.Context, what string, err error) er
 
 // write copies data into a fresh guest buffer.
 func (inst *instance) write(ctx context.Context, data []byte) (uint32, error) {
-	res, err := inst.alloc.Call(ctx, uint64(len(data)))
+	ptr, err := inst.allocate(ctx, len(data))
 	if err != nil {
-		return 0, inst.guestError(ctx, abi.ExportAlloc, err)
-	}
-	ptr := uint32(res[0])
-	if ptr == 0 {
-		return 0, core.Errorf(core.CodeTooLarge, "request of %d bytes is over the module's limit of %d", len(data), abi.MaxAlloc)
+		return 0, err
 	}
 	if !inst.mod.Memory().Write(ptr, data) {
 		inst.broken = true
 		return 0, core.Errorf(core.CodeInternal, "the module gave buffer %#x, outside its memory", ptr)
+	}
+	return ptr, nil
+}
+
+// writeString is write for a string, without converting it to bytes
+// first.
+func (inst *instance) writeString(ctx context.Context, data string) (uint32, error) {
+	ptr, err := inst.allocate(ctx, len(data))
+	if err != nil {
+		return 0, err
+	}
+	if !inst.mod.Memory().WriteString(ptr, data) {
+		inst.broken = true
+		return 0, core.Errorf(core.CodeInternal, "the module gave buffer %#x, outside its memory", ptr)
+	}
+	return ptr, nil
+}
+
+// allocate asks the guest for a buffer of size bytes.
+func (inst *instance) allocate(ctx context.Context, size int) (uint32, error) {
+	res, err := inst.invoke(ctx, inst.alloc, uint64(size))
+	if err != nil {
+		return 0, inst.guestError(ctx, abi.ExportAlloc, err)
+	}
+	ptr := uint32(res)
+	if ptr == 0 {
+		return 0, core.Errorf(core.CodeTooLarge, "request of %d bytes is over the module's limit of %d", size, abi.MaxAlloc)
 	}
 	return ptr, nil
 }
@@ -56,14 +92,14 @@ func (inst *instance) result(ctx context.Context, packed uint64) ([]byte, error)
 		return nil, core.Errorf(core.CodeInternal, "the module returned result (%#x, %d), outside its memory", ptr, size)
 	}
 	out := append([]byte(nil), view...) // the view dies with the buffer
-	if _, err := inst.free.Call(ctx, uint64(ptr)); err != nil {
+	if _, err := inst.invoke(ctx, inst.free, uint64(ptr)); err != nil {
 		return nil, inst.guestError(ctx, abi.ExportFree, err)
 	}
 	return out, nil
 }
 
 func (inst *instance) release(ctx context.Context, ptr uint32) {
-	if _, err := inst.free.Call(ctx, uint64(ptr)); err != nil {
+	if _, err := inst.invoke(ctx, inst.free, uint64(ptr)); err != nil {
 		inst.broken = true
 	}
 }
@@ -75,25 +111,25 @@ func (inst *instance) callOp(ctx context.Context, op abi.Op, req []byte) ([]byte
 		return nil, err
 	}
 	defer inst.release(ctx, ptr)
-	res, err := inst.call.Call(ctx, uint64(uint32(op)), uint64(ptr), uint64(len(req)))
+	res, err := inst.invoke(ctx, inst.call, uint64(uint32(op)), uint64(ptr), uint64(len(req)))
 	if err != nil {
 		return nil, inst.guestError(ctx, abi.ExportCall, err)
 	}
-	return inst.result(ctx, res[0])
+	return inst.result(ctx, res)
 }
 
 // verifyToken runs ExportVerify with handle.
 func (inst *instance) verifyToken(ctx context.Context, handle int32, nowMillis int64, token string) ([]byte, error) {
-	ptr, err := inst.write(ctx, []byte(token))
+	ptr, err := inst.writeString(ctx, token)
 	if err != nil {
 		return nil, err
 	}
 	defer inst.release(ctx, ptr)
-	res, err := inst.verify.Call(ctx, uint64(uint32(handle)), uint64(nowMillis), uint64(ptr), uint64(len(token)))
+	res, err := inst.invoke(ctx, inst.verify, uint64(uint32(handle)), uint64(nowMillis), uint64(ptr), uint64(len(token)))
 	if err != nil {
 		return nil, inst.guestError(ctx, abi.ExportVerify, err)
 	}
-	return inst.result(ctx, res[0])
+	return inst.result(ctx, res)
 }
 
 func jsonMarshal(v any) ([]byte, error) {

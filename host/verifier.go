@@ -198,7 +198,7 @@ func (v *Verifier) CheckSignature(ctx context.Context, token string) (bool, erro
 	}
 	var ok int32 = -2
 	_, err := v.run(ctx, func(inst *instance, h int32) ([]byte, error) {
-		ptr, err := inst.write(ctx, []byte(token))
+		ptr, err := inst.writeString(ctx, token)
 		if err != nil {
 			return nil, err
 		}
@@ -206,11 +206,11 @@ func (v *Verifier) CheckSignature(ctx context.Context, token string) (bool, erro
 		if inst.check == nil {
 			return nil, nil
 		}
-		res, err := inst.check.Call(ctx, uint64(uint32(h)), uint64(ptr), uint64(len(token)))
+		res, err := inst.invoke(ctx, inst.check, uint64(uint32(h)), uint64(ptr), uint64(len(token)))
 		if err != nil {
 			return nil, inst.guestError(ctx, abi.ExportCheckSignature, err)
 		}
-		ok = int32(res[0])
+		ok = int32(res)
 		return nil, nil
 	})
 	if err != nil {
