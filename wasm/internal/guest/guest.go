@@ -49,10 +49,13 @@ type prepared struct {
 }
 
 // tokenText returns token as a string for p's verifier. Without a cache,
-// the verifier keeps nothing of the text once the call returns (header and
-// claims are decoded copies), so the string may share the input buffer's
-// bytes, which the host frees only after the call: one copy less per
-// verification. A cache keeps the text as its key, which must be a copy.
+// the verifier keeps nothing of the text once the call returns, so the
+// string may share the input buffer's bytes, which the host frees only
+// after the call: one copy less per verification. The returned Token does
+// hold substrings of it (its Header lives in the split token, next to the
+// signing input), so Verify must not keep the Token past the call; it
+// copies what the result needs. A cache keeps the text as its key, which
+// must be a copy.
 func (p *prepared) tokenText(token []byte) string {
 	if p.cached || len(token) == 0 {
 		return string(token)
