@@ -59,7 +59,7 @@ func TestVerifyJWS(t *testing.T) {
 		if got.Header.Type != "" {
 			t.Errorf("a JWS got typ %q", got.Header.Type)
 		}
-		tampered := token[:len(token)-2] + "AA"
+		tampered := tamperSignature(token)
 		_, herr := hv.VerifyJWS(ctx, tampered)
 		_, nerr := nv.VerifyJWS(tampered)
 		if core.CodeOf(herr) != core.CodeOf(nerr) || herr == nil {
