@@ -108,21 +108,16 @@ func parseClaims(payload []byte) (*Claims, error) {
 }
 
 func parseAudience(raw []byte) ([]string, error) {
-	if list, ok := plainStrings(raw); ok {
-		if len(list) > MaxAudiences {
-			return nil, newError(CodeTooLarge, "claim \"aud\" has %d entries, over the limit of %d (MaxAudiences)", len(list), MaxAudiences)
-		}
-		return list, nil
-	}
-	if raw[0] == '"' {
+	list, plain := plainStrings(raw)
+	switch {
+	case plain: // read without encoding/json
+	case raw[0] == '"':
 		var s string
 		if err := json.Unmarshal(raw, &s); err != nil {
 			return nil, wrapError(CodeMalformed, err, "claim \"aud\"")
 		}
 		return []string{s}, nil
-	}
-	var list []string
-	if raw[0] != '[' || json.Unmarshal(raw, &list) != nil {
+	case raw[0] != '[' || json.Unmarshal(raw, &list) != nil:
 		return nil, newError(CodeMalformed, "claim \"aud\" must be a string or an array of strings")
 	}
 	if len(list) > MaxAudiences {

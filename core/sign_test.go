@@ -44,7 +44,7 @@ func TestSignDefaultAlgorithm(t *testing.T) {
 			if p := k.Public(); p != nil {
 				pub = p
 			}
-			if !verifySignature(a, pub, tok[:strings.LastIndexByte(tok, '.')], sig) {
+			if !checkSignature(a, pub, tok[:strings.LastIndexByte(tok, '.')], sig, false) {
 				t.Error("the signature does not verify")
 			}
 		})

@@ -28,14 +28,10 @@ func digest(h crypto.Hash, data string) []byte {
 	panic("core: unexpected hash " + h.String())
 }
 
-// verifySignature reports whether sig is a signature of signingInput by k
-// under a, with the standard library. The caller has checked that k fits a.
-func verifySignature(a *algorithm, k *Key, signingInput string, sig []byte) bool {
-	return checkSignature(a, k, signingInput, sig, false)
-}
-
-// checkSignature is verifySignature with the fast path where fast is set
-// and it applies (RSA, and ECDSA on P-256).
+// checkSignature reports whether sig is a signature of signingInput by k
+// under a: with the fast path where fast is set and it applies (RSA, and
+// ECDSA on P-256), else with the standard library. The caller has checked
+// that k fits a.
 func checkSignature(a *algorithm, k *Key, signingInput string, sig []byte, fast bool) bool {
 	if fast {
 		if f := k.fastFor(); f != nil {

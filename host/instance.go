@@ -44,21 +44,7 @@ func (inst *instance) guestError(ctx context.Context, what string, err error) er
 }
 
 // write copies data into a fresh guest buffer.
-func (inst *instance) write(ctx context.Context, data []byte) (uint32, error) {
-	ptr, err := inst.allocate(ctx, len(data))
-	if err != nil {
-		return 0, err
-	}
-	if !inst.mod.Memory().Write(ptr, data) {
-		inst.broken = true
-		return 0, core.Errorf(core.CodeInternal, "the module gave buffer %#x, outside its memory", ptr)
-	}
-	return ptr, nil
-}
-
-// writeString is write for a string, without converting it to bytes
-// first.
-func (inst *instance) writeString(ctx context.Context, data string) (uint32, error) {
+func (inst *instance) write(ctx context.Context, data string) (uint32, error) {
 	ptr, err := inst.allocate(ctx, len(data))
 	if err != nil {
 		return 0, err
@@ -106,7 +92,7 @@ func (inst *instance) release(ctx context.Context, ptr uint32) {
 
 // callOp runs ExportCall and returns the raw result (status byte + body).
 func (inst *instance) callOp(ctx context.Context, op abi.Op, req []byte) ([]byte, error) {
-	ptr, err := inst.write(ctx, req)
+	ptr, err := inst.write(ctx, string(req))
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +106,7 @@ func (inst *instance) callOp(ctx context.Context, op abi.Op, req []byte) ([]byte
 
 // verifyToken runs ExportVerify with handle.
 func (inst *instance) verifyToken(ctx context.Context, handle int32, nowMillis int64, token string) ([]byte, error) {
-	ptr, err := inst.writeString(ctx, token)
+	ptr, err := inst.write(ctx, token)
 	if err != nil {
 		return nil, err
 	}

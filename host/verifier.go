@@ -198,7 +198,7 @@ func (v *Verifier) CheckSignature(ctx context.Context, token string) (bool, erro
 	}
 	var ok int32 = -2
 	_, err := v.run(ctx, func(inst *instance, h int32) ([]byte, error) {
-		ptr, err := inst.writeString(ctx, token)
+		ptr, err := inst.write(ctx, token)
 		if err != nil {
 			return nil, err
 		}

@@ -32,8 +32,9 @@ step "the fast signature path inside WebAssembly: its tests and every Wycheproof
 GOOS=wasip1 GOARCH=wasm go test -count=1 -exec "$PWD/scripts/wasmexec.sh" ./core/internal/fastverify
 
 step "the module under Node's node:wasi"
-if ! command -v node >/dev/null; then
-  apt-get update -qq && apt-get install -y -qq nodejs >/dev/null
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  # Debian packages npm apart from nodejs; the browser step needs both.
+  apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
 fi
 node --test wasm/js/
 

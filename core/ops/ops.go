@@ -27,16 +27,18 @@ func ParseKeys(r abi.KeysRequest) (*core.KeySet, error) {
 	return core.ParseKeySet([]byte(r.Keys), opts...)
 }
 
-// NewVerifier prepares a verifier from a request.
-func NewVerifier(r *abi.VerifierRequest) (*core.Verifier, error) {
+// NewVerifier prepares a verifier from a request, and returns the key set
+// it was made with.
+func NewVerifier(r *abi.VerifierRequest) (*core.Verifier, *core.KeySet, error) {
 	set, err := ParseKeys(r.KeysRequest)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if r.Cache < 0 {
-		return nil, core.Errorf(core.CodeInvalidArgument, "negative cache size %d", r.Cache)
+		return nil, nil, core.Errorf(core.CodeInvalidArgument, "negative cache size %d", r.Cache)
 	}
-	return core.NewVerifier(set, r.Policy.Core(), core.WithCache(r.Cache), core.WithCrypto(r.Crypto))
+	v, err := core.NewVerifier(set, r.Policy.Core(), core.WithCache(r.Cache), core.WithCrypto(r.Crypto))
+	return v, set, err
 }
 
 // Inspect decodes a token without verifying it.

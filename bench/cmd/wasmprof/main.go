@@ -103,7 +103,7 @@ func run(w io.Writer, modulePath, tokensPath, alg, match string, n int) error {
 		return err
 	}
 	defer rt.Close(ctx)
-	if p.listened == 0 {
+	if len(p.stats) == 0 {
 		return errors.New("no function of the module matches -match: was it built with --names (scripts/build-wasm.sh --names)?")
 	}
 	v, err := rt.NewVerifier(ctx, e.JWKS, e.Policy.Core())
@@ -157,10 +157,9 @@ func run(w io.Writer, modulePath, tokensPath, alg, match string, n int) error {
 // A module instance runs one call at a time and the pool has one instance,
 // so one stack of entry times serves.
 type profile struct {
-	match    *regexp.Regexp
-	listened int
-	stats    map[string]*stat
-	entered  []time.Time
+	match   *regexp.Regexp
+	stats   map[string]*stat
+	entered []time.Time
 }
 
 type stat struct {
@@ -179,7 +178,6 @@ func (p *profile) NewFunctionListener(def api.FunctionDefinition) experimental.F
 	if !p.match.MatchString(def.Name()) {
 		return nil
 	}
-	p.listened++
 	p.stats[def.Name()] = &stat{}
 	return p
 }

@@ -4,11 +4,12 @@
 // size. It is the size profile behind the module-size target of the bench
 // suite:
 //
-//	GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -trimpath -o /tmp/m.wasm ./wasm
+//	scripts/build-wasm.sh --names /tmp/m.wasm
 //	go run ./bench/cmd/wasmsize [-top 30] /tmp/m.wasm
 //
-// Build without -ldflags=-s: the name section is what maps code to
-// packages. Compressed shares are estimated per package by compressing
+// (scripts/bench.sh --size does both.) The module must keep its name
+// section, which is what maps code to packages: the committed, stripped
+// module has none. Compressed shares are estimated per package by compressing
 // that package's function bodies alone, so they add up to more than the
 // compressed whole; they rank packages, they do not partition the file.
 package main

@@ -57,7 +57,11 @@ func NewP256PublicKey(pub *ecdsa.PublicKey) (*P256PublicKey, error) {
 var (
 	p256N = [4]uint64{0xf3b9cac2fc632551, 0xbce6faada7179e84, 0xffffffffffffffff, 0xffffffff00000000}
 
-	p256Order = newModulus(new(big.Int).SetBits(limbsToWords(p256N[:])))
+	// p256Order is built on first use, as gTable is: a program that never
+	// verifies ES256 on the fast path pays nothing for it at start-up.
+	p256Order = sync.OnceValue(func() *modulus {
+		return newModulus(new(big.Int).SetBits(limbsToWords(p256N[:])))
+	})
 )
 
 // limbsToWords returns x as big.Words.
@@ -171,7 +175,7 @@ func scalarMul(x, y *[4]uint64) [4]uint64 {
 	var t [block + 1]uint64
 	copy(xp[:], x[:])
 	copy(yp[:], y[:])
-	md := p256Order
+	md := p256Order()
 	md.mul(z[:], xp[:], yp[:], t[:])
 	md.mul(z[:], z[:], md.rr, t[:])
 	return [4]uint64(z[:4])

@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/rsa"
-	"crypto/sha256"
-	"crypto/sha512"
+	_ "crypto/sha256" // h.New for SHA-256
+	_ "crypto/sha512" // and SHA-384, SHA-512
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"hash"
@@ -179,31 +180,21 @@ func (k *RSAPublicKey) VerifyPKCS1v15(h crypto.Hash, hashed, sig []byte) error {
 	if err != nil {
 		return err
 	}
-	want := make([]byte, k.size)
-	want[1] = 0x01
-	ps := want[2 : k.size-tLen-1]
-	for i := range ps {
-		ps[i] = 0xff
+	// Compared in place, part by part, with the encoding built from the
+	// digest: nothing is parsed out of em.
+	psEnd := k.size - tLen - 1
+	if em[0] != 0x00 || em[1] != 0x01 || em[psEnd] != 0x00 {
+		return ErrVerification
 	}
-	copy(want[k.size-tLen:], prefix)
-	copy(want[k.size-len(hashed):], hashed)
-	if !bytes.Equal(em, want) {
+	for _, b := range em[2:psEnd] {
+		if b != 0xff {
+			return ErrVerification
+		}
+	}
+	if !bytes.Equal(em[psEnd+1:k.size-len(hashed)], prefix) || !bytes.Equal(em[k.size-len(hashed):], hashed) {
 		return ErrVerification
 	}
 	return nil
-}
-
-// newHash returns a new hash.Hash for h, one of the SHA-2 hashes
-// hashPrefix knows.
-func newHash(h crypto.Hash) hash.Hash {
-	switch h {
-	case crypto.SHA256:
-		return sha256.New()
-	case crypto.SHA384:
-		return sha512.New384()
-	default:
-		return sha512.New()
-	}
 }
 
 // VerifyPSS verifies an RSASSA-PSS signature (RFC 8017 §8.1.2) of the
@@ -232,7 +223,7 @@ func (k *RSAPublicKey) VerifyPSS(h crypto.Hash, hashed, sig []byte) error {
 		}
 		em = em[1:]
 	}
-	if !emsaPSSVerify(newHash(h), hashed, em, emBits) {
+	if !emsaPSSVerify(h.New(), hashed, em, emBits) {
 		return ErrVerification
 	}
 	return nil
@@ -291,7 +282,7 @@ func mgf1XOR(hh hash.Hash, out, seed []byte) {
 		hh.Write(seed)
 		hh.Write(counter[:])
 		block := hh.Sum(sum[:0])
-		done += subtleXOR(out[done:], block)
+		done += subtle.XORBytes(out[done:], out[done:], block)
 		for i := 3; i >= 0; i-- {
 			counter[i]++
 			if counter[i] != 0 {
@@ -299,13 +290,4 @@ func mgf1XOR(hh hash.Hash, out, seed []byte) {
 			}
 		}
 	}
-}
-
-// subtleXOR XORs as much of block into out as fits and returns how much.
-func subtleXOR(out, block []byte) int {
-	n := min(len(out), len(block))
-	for i := range n {
-		out[i] ^= block[i]
-	}
-	return n
 }

@@ -70,7 +70,7 @@ type nativeEngine struct{}
 type nativeVerifier struct{ v *core.Verifier }
 
 func (nativeEngine) newVerifier(_ context.Context, r *abi.VerifierRequest) (verifier, error) {
-	v, err := ops.NewVerifier(r)
+	v, _, err := ops.NewVerifier(r)
 	if err != nil {
 		return nil, err
 	}

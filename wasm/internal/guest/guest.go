@@ -245,14 +245,7 @@ func (g *Guest) newVerifier(r *abi.VerifierRequest) []byte {
 	if len(g.verifiers) >= MaxVerifiers {
 		return badRequest("%d verifiers are live, the most one instance holds (MaxVerifiers): free some", MaxVerifiers)
 	}
-	set, err := ops.ParseKeys(r.KeysRequest)
-	if err != nil {
-		return errResult(err)
-	}
-	if r.Cache < 0 {
-		return badRequest("negative cache size %d", r.Cache)
-	}
-	v, err := core.NewVerifier(set, r.Policy.Core(), core.WithCache(r.Cache), core.WithCrypto(r.Crypto))
+	v, set, err := ops.NewVerifier(r)
 	if err != nil {
 		return errResult(err)
 	}
