@@ -63,6 +63,12 @@ const (
 	// CodeInvalidArgument reports a bad option, policy or request, as
 	// opposed to a bad token.
 	CodeInvalidArgument
+	// CodeCanceled reports a call whose context was cancelled before it
+	// finished.
+	CodeCanceled
+	// CodeTimeout reports a call whose deadline passed before it
+	// finished: the context's, or a host's time limit.
+	CodeTimeout
 
 	codeEnd // keep last: the number of codes plus one
 )
@@ -87,6 +93,8 @@ var codeNames = [...]string{
 	CodeForbidden:       "forbidden",
 	CodeInvalidKey:      "invalid_key",
 	CodeInvalidArgument: "invalid_argument",
+	CodeCanceled:        "canceled",
+	CodeTimeout:         "timeout",
 }
 
 // String returns the code's stable name, such as "bad_signature".
@@ -124,7 +132,7 @@ func Codes() []Code {
 // exits 1 for these and 2 for the rest.
 func (c Code) IsTokenRejection() bool {
 	switch c {
-	case CodeInternal, CodeInvalidKey, CodeInvalidArgument, 0:
+	case CodeInternal, CodeInvalidKey, CodeInvalidArgument, CodeCanceled, CodeTimeout, 0:
 		return false
 	}
 	return true
@@ -144,6 +152,12 @@ type Error struct {
 // guest, the host).
 func Errorf(code Code, format string, args ...any) error {
 	return newError(code, format, args...)
+}
+
+// WrapError returns an [*Error] with code and a formatted message that
+// wraps cause: its message follows, and errors.Is and errors.As reach it.
+func WrapError(code Code, cause error, format string, args ...any) error {
+	return wrapError(code, cause, format, args...)
 }
 
 func newError(code Code, format string, args ...any) *Error {

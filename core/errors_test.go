@@ -35,6 +35,8 @@ var codeTable = []struct {
 	{CodeForbidden, 17, "forbidden"},
 	{CodeInvalidKey, 18, "invalid_key"},
 	{CodeInvalidArgument, 19, "invalid_argument"},
+	{CodeCanceled, 20, "canceled"},
+	{CodeTimeout, 21, "timeout"},
 }
 
 func TestCodeNumbersAndNames(t *testing.T) {
@@ -66,7 +68,7 @@ func TestCodeNumbersAndNames(t *testing.T) {
 
 func TestCodeStringOutOfRange(t *testing.T) {
 	t.Parallel()
-	for _, c := range []Code{0, 20, 255} {
+	for _, c := range []Code{0, codeEnd, 255} {
 		want := fmt.Sprintf("code(%d)", uint8(c))
 		if got := c.String(); got != want {
 			t.Errorf("Code(%d).String() = %q, want %q", uint8(c), got, want)
@@ -198,7 +200,7 @@ func TestJoinedErrors(t *testing.T) {
 
 func TestIsTokenRejection(t *testing.T) {
 	t.Parallel()
-	notRejections := map[Code]bool{0: true, CodeInternal: true, CodeInvalidKey: true, CodeInvalidArgument: true}
+	notRejections := map[Code]bool{0: true, CodeInternal: true, CodeInvalidKey: true, CodeInvalidArgument: true, CodeCanceled: true, CodeTimeout: true}
 	for _, c := range append(Codes(), 0) {
 		want := !notRejections[c]
 		if got := c.IsTokenRejection(); got != want {

@@ -57,6 +57,7 @@ type InspectOption func(*inspectOptions)
 type inspectOptions struct {
 	now     func() time.Time
 	key     *Key
+	keys    *KeySet
 	maxSize int
 }
 
@@ -145,6 +146,11 @@ func Inspect(token string, opts ...InspectOption) (*Inspection, error) {
 		in.Claims = claims
 		inspectClaims(in, claims, o.now(), add)
 	}
+	if o.key == nil && o.keys != nil && o.keys.Len() > 0 {
+		if o.key = o.keys.Lookup(h.KeyID); o.key == nil {
+			o.key = o.keys.Keys()[0]
+		}
+	}
 	if o.key != nil {
 		if why := o.key.IsWeak(); why != "" {
 			add(SeverityHigh, "weak_key", "%s", why)
@@ -224,4 +230,10 @@ func sortFindings(f []Finding) {
 			f[j], f[j-1] = f[j-1], f[j]
 		}
 	}
+}
+
+// InspectWithKeys judges the key of set that the token's kid names, else
+// its first key, as [InspectWithKey] does.
+func InspectWithKeys(set *KeySet) InspectOption {
+	return func(o *inspectOptions) { o.keys = set }
 }

@@ -52,6 +52,15 @@ type KeyParams struct {
 	// Curve is "P-256" (the default), "P-384" or "P-521" for EC, and
 	// "Ed25519" (the default) for OKP.
 	Curve string
+	// Alg, if set, is the one algorithm the key is for: written as the
+	// key's "alg", and it chooses Type, Bits and Curve where they are
+	// empty (see [KeyParamsFor]).
+	Alg string
+	// KeyID replaces the key's default kid (see [GenerateKey]).
+	KeyID string
+	// Use is the key's "use" ("sig"); ignored for secrets, which are
+	// never published.
+	Use string
 }
 
 // KeyParamsFor returns the parameters of a key that fits alg, such as an
@@ -75,8 +84,43 @@ func KeyParamsFor(alg string) (KeyParams, error) {
 
 // GenerateKey makes a fresh key from crypto/rand. Its key ID is its RFC 7638
 // thumbprint, except for a secret, whose key ID is random (a thumbprint
-// would be a hash of the secret).
+// would be a hash of the secret); p.KeyID replaces either.
 func GenerateKey(p KeyParams) (*Key, error) {
+	if p.Alg != "" {
+		fit, err := KeyParamsFor(p.Alg)
+		if err != nil {
+			return nil, err
+		}
+		if p.Type != "" && p.Type != fit.Type {
+			return nil, newError(CodeInvalidArgument, "key type %s does not fit algorithm %s", p.Type, p.Alg)
+		}
+		p.Type = fit.Type
+		if p.Bits == 0 {
+			p.Bits = fit.Bits
+		}
+		if p.Curve == "" {
+			p.Curve = fit.Curve
+		}
+	}
+	key, err := generateKey(p)
+	if err != nil {
+		return nil, err
+	}
+	if p.Alg != "" {
+		if key, err = key.WithAlgorithm(p.Alg); err != nil {
+			return nil, err
+		}
+	}
+	if p.KeyID != "" {
+		key = key.WithKeyID(p.KeyID)
+	}
+	if p.Use != "" && key.Type() != KeyTypeOct {
+		key = key.WithUse(p.Use)
+	}
+	return key, nil
+}
+
+func generateKey(p KeyParams) (*Key, error) {
 	var raw any
 	var err error
 	switch p.Type {
@@ -515,4 +559,20 @@ type keyOptions struct {
 // WithPassphrase decrypts an encrypted PKCS#8 private key with passphrase.
 func WithPassphrase(passphrase []byte) KeyOption {
 	return func(o *keyOptions) { o.passphrase = passphrase }
+}
+
+// KeyInfo describes a key for listings: what the command's thumbprint
+// prints and what a host returns from a key document.
+type KeyInfo struct {
+	KeyID      string `json:"kid"`
+	Thumbprint string `json:"thumbprint"`
+	Type       string `json:"kty"`
+	Bits       int    `json:"bits"`
+	Curve      string `json:"crv,omitempty"`
+	Private    bool   `json:"private"`
+}
+
+// Info describes k.
+func (k *Key) Info() KeyInfo {
+	return KeyInfo{KeyID: k.KeyID(), Thumbprint: k.Thumbprint(), Type: k.Type(), Bits: k.Bits(), Curve: k.Curve(), Private: k.IsPrivate()}
 }
