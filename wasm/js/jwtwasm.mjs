@@ -18,6 +18,7 @@ export const Op = Object.freeze({
   verify: 8,
   signerNew: 9,
   signerFree: 10,
+  verifyJWS: 11,
 });
 
 // Error code names by number (wasm/ABI.md); unknown numbers read as
@@ -25,7 +26,8 @@ export const Op = Object.freeze({
 const CODES = [undefined, 'internal', 'malformed', 'too_large', 'alg_not_allowed',
   'unknown_kid', 'key_mismatch', 'bad_signature', 'expired', 'not_yet_valid',
   'issued_in_future', 'bad_issuer', 'bad_audience', 'bad_subject', 'missing_claim',
-  'unsupported_crit', 'weak_key', 'forbidden', 'invalid_key', 'invalid_argument'];
+  'unsupported_crit', 'weak_key', 'forbidden', 'invalid_key', 'invalid_argument',
+  'canceled', 'timeout'];
 
 /** An error the module returned: `code` is its stable name. */
 export class JwtwasmError extends Error {
@@ -101,6 +103,15 @@ export async function load(bytes) {
       } finally {
         x.jwtwasm_free(ptr);
       }
+    },
+    /**
+     * Verifies a compact JWS whose payload is any bytes with a prepared
+     * verifier (op 11: algorithm, crit, key and signature; no claim rules):
+     * {header, payload (a Uint8Array), kid, keyIndex}.
+     */
+    verifyJWS(handle, token) {
+      const res = call(Op.verifyJWS, { handle, token });
+      return { header: res.header, payload: new Uint8Array(Buffer.from(res.payload, 'base64url')), kid: res.kid, keyIndex: res.key_index };
     },
     freeVerifier(handle) {
       call(Op.verifierFree, { handle });

@@ -55,3 +55,25 @@ test('hostile calls are errors, not traps', () => {
   // The module still works afterwards.
   assert.equal(m.call(Op.thumbprint, { keys: '{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}' }).keys.length, 1);
 });
+
+test('verifyJWS checks a JWS whose payload is any bytes, without claim rules', () => {
+  const key = m.call(Op.keygen, { alg: 'EdDSA', format: 'jwks' });
+  const pub = m.call(Op.convertKeys, { keys: key.private, to: 'public-jwks' }).output;
+  const payload = Buffer.from([0, 0xff, 0x22, 0x0a]);
+  const { token } = m.call(Op.sign, { keys: key.private, payload: payload.toString('base64url') });
+  // An issuer the payload does not carry: the JWS layer ignores claim rules.
+  const handle = m.newVerifier(pub, { algorithms: ['EdDSA'], issuer: 'https://issuer.example' });
+  const res = m.verifyJWS(handle, token);
+  assert.deepEqual([...res.payload], [...payload]);
+  assert.equal(res.kid, key.kid);
+  assert.equal(res.keyIndex, 0);
+  assert.equal(res.header.alg, 'EdDSA');
+  assert.throws(() => m.verify(handle, token), (e) => e.code === 'malformed');
+
+  const [h, p, s] = token.split('.');
+  const other = Buffer.from('other').toString('base64url');
+  assert.throws(() => m.verifyJWS(handle, `${h}.${other}.${s}`), (e) => e.code === 'bad_signature');
+  assert.throws(() => m.verifyJWS(handle, `${h}.${p}`), (e) => e.code === 'malformed');
+  m.freeVerifier(handle);
+  assert.throws(() => m.verifyJWS(handle, token), (e) => e.code === 'invalid_argument');
+});
