@@ -137,13 +137,13 @@ func BenchmarkVerifyParallel(b *testing.B) {
 // once.
 var parallelVerifiers struct {
 	mu sync.Mutex
-	v  map[string]*host.Verifier
+	v  map[string]host.Verifier
 }
 
 // parallelVerifier returns a verifier for f in a runtime of procs
 // instances, with every instance started and the verifier prepared in it
 // before any timing.
-func parallelVerifier(b *testing.B, procs int, f *fixture) *host.Verifier {
+func parallelVerifier(b *testing.B, procs int, f *fixture) host.Verifier {
 	parallelVerifiers.mu.Lock()
 	defer parallelVerifiers.mu.Unlock()
 	key := fmt.Sprintf("%d/%s", procs, f.spec.name)
@@ -177,7 +177,7 @@ func parallelVerifier(b *testing.B, procs int, f *fixture) *host.Verifier {
 		b.Logf("the pool holds %d instances, not %d: some will start in the timed loop", got, procs)
 	}
 	if parallelVerifiers.v == nil {
-		parallelVerifiers.v = map[string]*host.Verifier{}
+		parallelVerifiers.v = map[string]host.Verifier{}
 	}
 	parallelVerifiers.v[key] = v
 	return v
@@ -220,13 +220,13 @@ func verifierFor(b *testing.B, f *fixture, impl string) (bind func(token string)
 			return err
 		})
 	case "wasm-check", "wasm-stdlib":
-		var opts []host.VerifierOption
+		var opts []host.CallOption
 		if impl == "wasm-stdlib" {
 			opts = append(opts, host.WithCrypto(core.CryptoStdlib))
 		}
 		v := wasmVerifier(b, wasmRuntime(b), f, opts...)
 		return perToken(func(tok string) error {
-			ok, err := v.CheckSignature(ctx, tok)
+			ok, err := host.CheckSignature(ctx, v, tok)
 			if err == nil && !ok {
 				err = errBadSignature
 			}
@@ -244,7 +244,7 @@ func verifierFor(b *testing.B, f *fixture, impl string) (bind func(token string)
 }
 
 // wasmVerifier prepares a verifier for f in rt, closed when b ends.
-func wasmVerifier(b *testing.B, rt *host.Runtime, f *fixture, opts ...host.VerifierOption) *host.Verifier {
+func wasmVerifier(b *testing.B, rt *host.Runtime, f *fixture, opts ...host.CallOption) host.Verifier {
 	b.Helper()
 	ctx := context.Background()
 	v, err := rt.NewVerifier(ctx, f.entry.JWKS, f.policy, opts...)

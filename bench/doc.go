@@ -14,8 +14,11 @@
 //	ALG   RS256 (RSA-2048), RS256-4096 (RSA-4096), PS256, ES256, ES384, EdDSA
 //
 // The start-up benchmarks have their own first keys and impl=wasm:
-// Compile/cache=none|dir, Instantiate, FirstVerify/alg=RS256 (with
-// impl=core beside it, for the cost of starting a process at all).
+// Compile/cache=none|dir, New/cache=dir, Instantiate, FirstVerify/alg=RS256
+// (with impl=core beside it, for the cost of starting a process at all).
+// New and FirstVerify go through host.New; Compile and Instantiate, which
+// the host has no call for, drive wazero with a configuration that mirrors
+// host.New's exactly (startup_test.go).
 //
 // # Implementations
 //
@@ -30,10 +33,10 @@
 //	             (package host): the host's Go side, the copy into and out
 //	             of the instance and the guest's work. Its signature code
 //	             is the module's default, core.CryptoFast.
-//	wasm-check   host.Verifier.CheckSignature with that same code: the
-//	             bare signature check inside the module, called through
-//	             the same host path; wasm/wasm-check is what a whole
-//	             verification adds to the cryptography.
+//	wasm-check   host.CheckSignature with that same code: the bare
+//	             signature check inside the module, called through the
+//	             host's pool with a prepared verifier; wasm/wasm-check is
+//	             what a whole verification adds to the cryptography.
 //	wasm-stdlib  the bare check with core.CryptoStdlib: Go's crypto/rsa,
 //	             crypto/ecdsa and crypto/ed25519 compiled to wasm, the floor
 //	             of every Go library in wasm; wasm/wasm-stdlib is what the
@@ -54,9 +57,12 @@
 // its wasm impl shares one Runtime with a pool of GOMAXPROCS instances, all
 // started before timing. Run it with -cpu 1,2 to read the scaling.
 //
-// MiB/instance (on Instantiate) is an instance's linear memory after it has
-// verified a token: Go's allocs/op cannot see inside the guest.
-// module-MB and module-gzip-MB (on Compile) are the module's size.
+// MiB/instance (on Instantiate) is a host instance's linear memory after it
+// has prepared a verifier and verified a token (read through wazero's
+// experimental memory allocator hook: the host reports no sizes): Go's
+// allocs/op cannot see inside the guest. module-MB and module-gzip-MB (on
+// Compile) are the module's size. New/cache=dir is host.New and Close from
+// a warm cache: about Compile/cache=dir plus Instantiate.
 // FirstVerify times a whole child process (this test binary run again for
 // TestFirstVerifyChild) that verifies one token from a warm compilation
 // cache; inproc-ms is the part inside the child, split into start-ms

@@ -313,6 +313,7 @@ func TestMain(m *testing.M) {
 	flag.Parse()
 	code := m.Run()
 	closeRuntimes()
+	removeRawCache()
 	os.Exit(code)
 }
 

@@ -24,7 +24,6 @@ import (
 	jwxjwt "github.com/lestrrat-go/jwx/v2/jwt"
 
 	"github.com/jwtwasm/jwtwasm/core"
-	"github.com/jwtwasm/jwtwasm/core/abi"
 	"github.com/jwtwasm/jwtwasm/host"
 )
 
@@ -93,13 +92,14 @@ func signerFor(b *testing.B, f *fixture, impl string) func() (string, error) {
 		// A prepared signer: the key is parsed and checked once, as
 		// core's is, and each call sends only the claims.
 		rt := wasmRuntime(b)
-		s, err := rt.NewSigner(ctx, f.privPEM, nil)
+		s, err := rt.NewSigner(ctx, f.privPEM)
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.Cleanup(func() { s.Close(ctx) })
+		opts := []host.CallOption{host.WithAlgorithm(alg)} // made once, outside the op
 		return func() (string, error) {
-			return s.Sign(ctx, f.claims, host.SignOptions{Alg: alg})
+			return s.Sign(ctx, f.claims, opts...)
 		}
 	case "jwx":
 		t, err := jwxjwt.ParseInsecure(f.claims)
@@ -200,7 +200,7 @@ func BenchmarkInspect(b *testing.B) {
 				case "wasm":
 					rt := wasmRuntime(b)
 					inspect = func(tok string) (string, error) {
-						in, err := rt.Inspect(ctx, tok, host.InspectOptions{})
+						in, err := rt.Inspect(ctx, tok)
 						if err != nil {
 							return "", err
 						}
@@ -248,9 +248,11 @@ var keyGenSpecs = []struct {
 
 // BenchmarkKeyGen makes one key per op: the standard library's
 // GenerateKey, core.GenerateKey (which also validates the key and computes
-// its thumbprint as its kid), and the module's keygen (which also encodes
-// the key as a JWK for the host; not for RSA-4096). RSA times vary widely
-// from op to op: finding primes is a random walk.
+// its thumbprint as its kid), and the module's keygen through
+// host.Runtime.GenerateKey (which also writes the key and its public part
+// as JWKs, and parses the public part on the host's side to describe it;
+// not for RSA-4096). RSA times vary widely from op to op: finding primes
+// is a random walk.
 func BenchmarkKeyGen(b *testing.B) {
 	ctx := context.Background()
 	for _, spec := range keyGenSpecs {
@@ -277,13 +279,12 @@ func BenchmarkKeyGen(b *testing.B) {
 					}
 				case "wasm":
 					rt := wasmRuntime(b)
-					req := abi.KeygenRequest{Type: p.Type, Bits: p.Bits, Curve: p.Curve, Format: "jwk"}
 					gen = func() (string, error) {
-						res, err := rt.GenerateKey(ctx, req)
+						g, err := rt.GenerateKey(ctx, p, core.FormatJWK)
 						if err != nil {
 							return "", err
 						}
-						return describeKey(res.Type, res.Bits, res.Curve), nil
+						return describeKey(g.Info.Type, g.Info.Bits, g.Info.Curve), nil
 					}
 				}
 				desc, err := gen()

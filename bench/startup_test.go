@@ -9,40 +9,48 @@ import (
 	"compress/gzip"
 	"context"
 	"crypto/rand"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"hash/crc32"
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/tetratelabs/wazero"
-	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 
 	"github.com/jwtwasm/jwtwasm/core"
-	"github.com/jwtwasm/jwtwasm/core/abi"
 	"github.com/jwtwasm/jwtwasm/host"
 	"github.com/jwtwasm/jwtwasm/wasm/blob"
 )
 
-// runtimeConfig is the wazero configuration host.New uses, with cache.
-func runtimeConfig(cache wazero.CompilationCache) wazero.RuntimeConfig {
-	cfg := wazero.NewRuntimeConfig().WithCloseOnContextDone(true).WithMemoryLimitPages(host.DefaultMemoryLimitPages)
-	if cache != nil {
-		cfg = cfg.WithCompilationCache(cache)
-	}
-	return cfg
+// The start-up steps are measured through host.New wherever the host has
+// an API for them (BenchmarkNew, BenchmarkFirstVerify, MiB/instance).
+// Compiling alone (BenchmarkCompile) and instantiating alone
+// (BenchmarkInstantiate) have none, so those two drive wazero directly,
+// with the configuration below. It mirrors host.New's (host/runtime.go:
+// New, compile and newInstance) and must stay identical to it, or the
+// numbers describe some other runtime: in particular no
+// WithCloseOnContextDone, which host.New leaves out because the checks it
+// compiles into the module make it 8-9x slower. BenchmarkNew/cache=dir ≈
+// Compile/cache=dir + Instantiate cross-checks the mirror.
+
+// hostRuntimeConfig mirrors the wazero.RuntimeConfig host.New makes with
+// its default options (the compiler, host.DefaultMemoryLimitPages), with
+// cache as its compilation cache.
+func hostRuntimeConfig(cache wazero.CompilationCache) wazero.RuntimeConfig {
+	return wazero.NewRuntimeConfig().
+		WithMemoryLimitPages(host.DefaultMemoryLimitPages).
+		WithCompilationCache(cache)
 }
 
-// moduleConfig is the configuration host.New gives each instance.
-func moduleConfig() wazero.ModuleConfig {
+// hostModuleConfig mirrors the wazero.ModuleConfig host.New gives each
+// instance.
+func hostModuleConfig() wazero.ModuleConfig {
 	return wazero.NewModuleConfig().
 		WithName("").
 		WithStartFunctions("_initialize").
@@ -53,28 +61,50 @@ func moduleConfig() wazero.ModuleConfig {
 		WithStderr(io.Discard)
 }
 
-// compileOnce compiles the embedded module in a runtime of its own, as a
-// new process would, and closes everything.
-func compileOnce(ctx context.Context, cache wazero.CompilationCache) error {
-	r := wazero.NewRuntimeWithConfig(ctx, runtimeConfig(cache))
-	defer r.Close(ctx)
-	_, err := r.CompileModule(ctx, blob.Module)
-	return err
+// hostCompile mirrors host.New's compile step: a runtime with
+// hostRuntimeConfig(cache), WASI in it, the embedded module compiled.
+// The caller closes the runtime.
+func hostCompile(ctx context.Context, cache wazero.CompilationCache) (wazero.Runtime, wazero.CompiledModule, error) {
+	r := wazero.NewRuntimeWithConfig(ctx, hostRuntimeConfig(cache))
+	if _, err := wasi_snapshot_preview1.Instantiate(ctx, r); err != nil {
+		r.Close(ctx)
+		return nil, nil, err
+	}
+	compiled, err := r.CompileModule(ctx, blob.Module)
+	if err != nil {
+		r.Close(ctx)
+		return nil, nil, err
+	}
+	return r, compiled, nil
 }
 
-// BenchmarkCompile compiles the embedded module with wazero's compiler:
-// cache=none from scratch (seconds per op: use -benchtime=Nx), cache=dir
-// from a warm file cache, with a fresh runtime and cache object per op so
-// that nothing is reused from memory, as in a second process. Both report
-// the module's size, raw and gzipped (compress/gzip at its best
-// compression), in MB.
+// compileOnce compiles the embedded module as host.New does, in a runtime
+// of its own, as a new process would, and closes everything.
+func compileOnce(ctx context.Context, cache wazero.CompilationCache) error {
+	r, _, err := hostCompile(ctx, cache)
+	if err != nil {
+		return err
+	}
+	return r.Close(ctx)
+}
+
+// BenchmarkCompile compiles the embedded module with wazero's compiler, as
+// host.New does but without starting an instance: cache=none from scratch
+// into a new in-memory cache (host.New's default; seconds per op: use
+// -benchtime=Nx), cache=dir from a warm file cache, with a fresh runtime
+// and cache object per op so that nothing is reused from memory, as in a
+// second process. Both report the module's size, raw and gzipped
+// (compress/gzip at its best compression), in MB.
 func BenchmarkCompile(b *testing.B) {
 	ctx := context.Background()
 	raw, gz := moduleSizes(b)
 	b.Run("cache=none/impl=wasm", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if err := compileOnce(ctx, nil); err != nil {
+			cache := wazero.NewCompilationCache()
+			err := compileOnce(ctx, cache)
+			cache.Close(ctx)
+			if err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -82,21 +112,16 @@ func BenchmarkCompile(b *testing.B) {
 		b.ReportMetric(gz, "module-gzip-MB")
 	})
 	b.Run("cache=dir/impl=wasm", func(b *testing.B) {
-		dir := b.TempDir()
-		compileWithDir := func() error {
-			cache, err := wazero.NewCompilationCacheWithDir(dir)
-			if err != nil {
-				return err
-			}
-			defer cache.Close(ctx)
-			return compileOnce(ctx, cache)
-		}
-		if err := compileWithDir(); err != nil { // primes the cache
-			b.Fatal(err)
-		}
+		dir := rawCacheDir(b) // warm: primed before timing
 		b.ReportAllocs()
 		for b.Loop() {
-			if err := compileWithDir(); err != nil {
+			cache, err := wazero.NewCompilationCacheWithDir(dir)
+			if err != nil {
+				b.Fatal(err)
+			}
+			err = compileOnce(ctx, cache)
+			cache.Close(ctx)
+			if err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -119,23 +144,97 @@ func moduleSizes(b *testing.B) (raw, gz float64) {
 	return float64(len(blob.Module)) / 1e6, float64(buf.Len()) / 1e6
 }
 
+// rawCache is the file compilation cache of the raw wazero steps: a
+// directory of this process's own, primed once (a cold compile, seconds)
+// and removed by TestMain. It is not the host's cacheDir: host.New keeps
+// each build's code in a subdirectory it names and prunes itself, and the
+// raw steps must not depend on that naming.
+var rawCache struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// rawCacheDir returns rawCache's directory, primed with the embedded
+// module compiled as host.New compiles it.
+func rawCacheDir(tb testing.TB) string {
+	tb.Helper()
+	rawCache.once.Do(func() {
+		ctx := context.Background()
+		if rawCache.dir, rawCache.err = os.MkdirTemp("", "jwtwasm-bench-raw-cache"); rawCache.err != nil {
+			return
+		}
+		cache, err := wazero.NewCompilationCacheWithDir(rawCache.dir)
+		if err != nil {
+			rawCache.err = err
+			return
+		}
+		defer cache.Close(ctx)
+		rawCache.err = compileOnce(ctx, cache)
+	})
+	if rawCache.err != nil {
+		tb.Fatal(rawCache.err)
+	}
+	return rawCache.dir
+}
+
+func removeRawCache() {
+	if rawCache.dir != "" {
+		os.RemoveAll(rawCache.dir)
+	}
+}
+
+// BenchmarkNew starts a host runtime and closes it again, as a process
+// does at start-up: host.New from a warm compilation cache directory (the
+// module compiled from the cache, WASI, the module's exports checked, one
+// instance started and _initialize run), then Close. Compile/cache=none
+// plus Instantiate is the same without a cache.
+func BenchmarkNew(b *testing.B) {
+	b.Run("cache=dir/impl=wasm", func(b *testing.B) {
+		ctx := context.Background()
+		dir := cacheDir(b)
+		wasmRuntime(b) // the module is in dir from now on
+		b.ReportAllocs()
+		for b.Loop() {
+			rt, err := host.New(ctx, host.WithCompilationCacheDir(dir))
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := rt.Close(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
 // BenchmarkInstantiate measures what one more instance costs a running
 // host: instantiating the compiled module with the host's configuration,
 // running _initialize (the guest's Go runtime start), and closing it
 // again. This is what the pool pays when it grows under load or replaces
 // an instance that trapped; compiling is not in it (see BenchmarkCompile),
-// nor is preparing a verifier in the new instance.
+// nor is preparing a verifier in the new instance. The host has no call
+// that starts one instance alone, so this drives wazero with the mirrored
+// configuration (hostCompile, hostModuleConfig).
 //
-// MiB/instance is the instance's linear memory after it has prepared a
-// verifier (RS256) and verified one token through the raw ABI: wasm memory
-// never shrinks, so this is what each instance of a pool holds. Go's
-// allocs/op cannot see inside the guest.
+// MiB/instance is the linear memory of a host instance after it has
+// prepared a verifier (RS256) and verified one token (instanceMemory):
+// wasm memory never shrinks, so this is what each instance of a pool
+// holds. Go's allocs/op cannot see inside the guest.
 func BenchmarkInstantiate(b *testing.B) {
 	b.Run("impl=wasm", func(b *testing.B) {
 		ctx := context.Background()
-		r, compiled := rawRuntime(b)
-		cfg := moduleConfig()
-		mib := instanceMemory(b, r, compiled, fixtureFor(b, "RS256"))
+		mib := instanceMemory(b, fixtureFor(b, "RS256"))
+		cache, err := wazero.NewCompilationCacheWithDir(rawCacheDir(b))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer cache.Close(ctx)
+		r, compiled, err := hostCompile(ctx, cache)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer r.Close(ctx)
+		cfg := hostModuleConfig()
 		b.ReportAllocs()
 		for b.Loop() {
 			mod, err := r.InstantiateModule(ctx, compiled, cfg)
@@ -150,106 +249,58 @@ func BenchmarkInstantiate(b *testing.B) {
 	})
 }
 
-// moduleCacheDir is where host.New keeps the embedded module's compiled
-// code under root: a directory per build, named as host/cachedir.go names
-// it, so that the raw runtime below shares the host's warm entries (wazero
-// keys its files by module and version) and host.New removes it once the
-// module changes. Should host name it otherwise, this is one more
-// "module-*" directory, which host.New removes, and one cold compile.
-func moduleCacheDir(root string) string {
-	return filepath.Join(root, fmt.Sprintf("module-%d-%08x", len(blob.Module), crc32.ChecksumIEEE(blob.Module)))
-}
-
-// rawRuntime is a wazero runtime configured as host.New configures its
-// own, with WASI and the module compiled (from the warm cache), closed
-// when b ends.
-func rawRuntime(b *testing.B) (wazero.Runtime, wazero.CompiledModule) {
-	ctx := context.Background()
-	cache, err := wazero.NewCompilationCacheWithDir(moduleCacheDir(cacheDir(b)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	r := wazero.NewRuntimeWithConfig(ctx, runtimeConfig(cache))
-	b.Cleanup(func() {
-		r.Close(ctx)
-		cache.Close(ctx)
+// instanceMemory starts a host runtime of one instance, prepares a
+// verifier for f in it and verifies f's token, all through the host, and
+// returns the instance's linear memory in MiB. The host reports no memory
+// sizes, so the instance's memory is allocated through wazero's
+// experimental memory allocator hook (which host.New's context carries to
+// the instance it starts), a plain growing slice that only records its
+// length.
+func instanceMemory(b *testing.B, f *fixture) float64 {
+	b.Helper()
+	var mems []*recordedMemory
+	alloc := experimental.MemoryAllocatorFunc(func(capacity, _ uint64) experimental.LinearMemory {
+		m := &recordedMemory{buf: make([]byte, 0, capacity)}
+		mems = append(mems, m)
+		return m
 	})
-	if _, err := wasi_snapshot_preview1.Instantiate(ctx, r); err != nil {
-		b.Fatal(err)
-	}
-	compiled, err := r.CompileModule(ctx, blob.Module)
+	ctx := experimental.WithMemoryAllocator(context.Background(), alloc)
+	rt, err := host.New(ctx, host.WithCompilationCacheDir(cacheDir(b)), host.WithPoolSize(1))
 	if err != nil {
 		b.Fatal(err)
 	}
-	return r, compiled
+	defer rt.Close(ctx)
+	v, err := rt.NewVerifier(ctx, f.entry.JWKS, f.policy)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer v.Close(ctx)
+	if _, err := v.Verify(ctx, f.entry.Token); err != nil {
+		b.Fatal(err)
+	}
+	if len(mems) != 1 || rt.Instances() != 1 {
+		b.Fatalf("%d memories allocated and %d instances, want one of each", len(mems), rt.Instances())
+	}
+	return float64(len(mems[0].buf)) / (1 << 20)
 }
 
-// instanceMemory starts an instance, verifies f's token in it through the
-// raw ABI and returns its memory size in MiB.
-func instanceMemory(b *testing.B, r wazero.Runtime, compiled wazero.CompiledModule, f *fixture) float64 {
-	ctx := context.Background()
-	mod, err := r.InstantiateModule(ctx, compiled, moduleConfig())
-	if err != nil {
-		b.Fatal(err)
+// recordedMemory is a linear memory that grows as wazero's default one
+// does (a slice, copied when its capacity is outgrown) and whose length
+// is the instance's memory size.
+type recordedMemory struct{ buf []byte }
+
+func (m *recordedMemory) Reallocate(size uint64) []byte {
+	if size > uint64(cap(m.buf)) {
+		grown := make([]byte, size, max(size, 2*uint64(cap(m.buf))))
+		copy(grown, m.buf)
+		m.buf = grown
+	} else {
+		m.buf = m.buf[:size]
 	}
-	defer mod.Close(ctx)
-	g := &guest{ctx: ctx, mod: mod}
-	req, err := json.Marshal(abi.VerifierRequest{KeysRequest: abi.KeysRequest{Keys: string(f.entry.JWKS)}, Policy: f.entry.Policy})
-	if err != nil {
-		b.Fatal(err)
-	}
-	res, err := g.call(abi.ExportCall, []byte(req), uint64(uint32(abi.OpVerifierNew)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	var h abi.HandleResult
-	if res[0] != abi.StatusOK || json.Unmarshal(res[1:], &h) != nil {
-		b.Fatalf("verifier_new: %s", res)
-	}
-	res, err = g.call(abi.ExportVerify, []byte(f.entry.Token), uint64(uint32(h.Handle)), 0)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if res[0] != abi.StatusOK {
-		b.Fatalf("verify: code %d %s", res[0], res[1:])
-	}
-	return float64(mod.Memory().Size()) / (1 << 20)
+	return m.buf
 }
 
-// guest drives one instance through the raw ABI.
-type guest struct {
-	ctx context.Context
-	mod api.Module
-}
-
-// call copies input into a guest buffer and calls export with params
-// followed by the buffer's pointer and length; it returns the result
-// buffer (status byte and body), freeing both buffers.
-func (g *guest) call(export string, input []byte, params ...uint64) ([]byte, error) {
-	res, err := g.mod.ExportedFunction(abi.ExportAlloc).Call(g.ctx, uint64(len(input)))
-	if err != nil {
-		return nil, err
-	}
-	ptr := uint32(res[0])
-	if ptr == 0 || !g.mod.Memory().Write(ptr, input) {
-		return nil, errors.New("jwtwasm_alloc gave no usable buffer")
-	}
-	defer g.mod.ExportedFunction(abi.ExportFree).Call(g.ctx, uint64(ptr))
-	res, err = g.mod.ExportedFunction(export).Call(g.ctx, append(params, uint64(ptr), uint64(len(input)))...)
-	if err != nil {
-		return nil, err
-	}
-	rptr, rlen := abi.Unpack(res[0])
-	view, ok := g.mod.Memory().Read(rptr, rlen)
-	if !ok || rlen == 0 {
-		return nil, fmt.Errorf("%s returned a result outside memory", export)
-	}
-	out := bytes.Clone(view)
-	if _, err := g.mod.ExportedFunction(abi.ExportFree).Call(g.ctx, uint64(rptr)); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
+func (m *recordedMemory) Free() { m.buf = nil }
 
 // Environment and output of TestFirstVerifyChild.
 const (

@@ -380,7 +380,7 @@ func TestABIRequests(t *testing.T) {
 		{"trailing garbage", abi.OpInspect, `{"token":` + tok + `}x`, core.CodeInvalidArgument, "after the JSON object"},
 		{"trailing brace", abi.OpInspect, `{"token":` + tok + `}}`, core.CodeInvalidArgument, "after the JSON object"},
 		{"trailing bracket", abi.OpInspect, `{"token":` + tok + `}]`, core.CodeInvalidArgument, "after the JSON object"},
-		{"no keys", abi.OpThumbprint, `{}`, core.CodeInvalidArgument, `"keys"`},
+		{"no keys", abi.OpThumbprint, `{}`, core.CodeInvalidKey, "not a JWK, a JWKS or a PEM key"},
 		{"bad key document", abi.OpThumbprint, `{"keys":"nope"}`, core.CodeInvalidKey, ""},
 		{"empty policy", abi.OpVerifierNew, `{"keys":` + string(mustJSON(t, string(f.jwks))) + `,"policy":{}}`, core.CodeInvalidArgument, "no algorithm"},
 		{"negative cache", abi.OpVerifierNew, `{"keys":` + string(mustJSON(t, string(f.jwks))) + `,"policy":{"algorithms":["ES256"]},"cache":-1}`, core.CodeInvalidArgument, "cache"},
@@ -630,7 +630,7 @@ func TestHostileModule(t *testing.T) {
 			}
 			defer rt.Close(ctx)
 			for range 3 { // each time on a fresh instance if the last broke
-				_, err = rt.Thumbprints(ctx, []byte(`{"kty":"oct","k":"AAAA"}`), nil)
+				_, err = rt.Thumbprints(ctx, []byte(`{"kty":"oct","k":"AAAA"}`))
 				if !errors.Is(err, c.want) || !strings.Contains(err.Error(), c.msg) {
 					t.Fatalf("got %v, want %s saying %q", err, c.want, c.msg)
 				}

@@ -24,8 +24,8 @@ func TestVerifierCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v.cache.Len() != 1 {
-		t.Fatalf("cache holds %d tokens after one verify, want 1", v.cache.Len())
+	if v.(*wasmVerifier).cache.Len() != 1 {
+		t.Fatalf("cache holds %d tokens after one verify, want 1", v.(*wasmVerifier).cache.Len())
 	}
 	again, err := v.VerifyAt(ctx, f.token, testNow.Add(time.Minute))
 	if err != nil || again != first {
@@ -35,14 +35,14 @@ func TestVerifierCache(t *testing.T) {
 	if _, err := v.VerifyAt(ctx, f.token, testNow.Add(2*time.Hour)); !errors.Is(err, core.CodeExpired) {
 		t.Errorf("verify after exp: %v, want expired", err)
 	}
-	if v.cache.Len() != 0 {
-		t.Errorf("cache holds %d tokens after the token expired, want 0", v.cache.Len())
+	if v.(*wasmVerifier).cache.Len() != 0 {
+		t.Errorf("cache holds %d tokens after the token expired, want 0", v.(*wasmVerifier).cache.Len())
 	}
 	if _, err := v.VerifyAt(ctx, tamperSignature(f.token), testNow); err == nil {
 		t.Error("a tampered token verified")
 	}
-	if v.cache.Len() != 0 {
-		t.Errorf("a failure was cached: %d entries", v.cache.Len())
+	if v.(*wasmVerifier).cache.Len() != 0 {
+		t.Errorf("a failure was cached: %d entries", v.(*wasmVerifier).cache.Len())
 	}
 	if _, err := rt.NewVerifier(ctx, f.jwks, core.Policy{Algorithms: []string{"ES256"}}, WithCache(-1)); !errors.Is(err, core.CodeInvalidArgument) {
 		t.Errorf("negative cache size: %v", err)

@@ -172,7 +172,7 @@ func ExampleRuntime_Inspect() {
 	}
 	defer rt.Close(ctx)
 
-	in, err := rt.Inspect(ctx, token, host.InspectOptions{Now: issuedAt})
+	in, err := rt.Inspect(ctx, token, host.WithTime(issuedAt))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -215,7 +215,7 @@ func ExampleWithCompilationCacheDir() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	keys, err := rt.Thumbprints(ctx, jwk, nil)
+	keys, err := rt.Thumbprints(ctx, jwk)
 	if err != nil {
 		log.Fatal(err)
 	}

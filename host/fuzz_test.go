@@ -28,7 +28,7 @@ func FuzzEngines(f *testing.F) {
 	var last struct {
 		policy, keys string
 		native       *core.Verifier
-		wasm         *host.Verifier
+		wasm         host.Verifier
 		nErr, wErr   error
 	}
 	f.Fuzz(func(t *testing.T, policyJSON string, keys []byte, token string, nowMillis int64) {
@@ -89,7 +89,7 @@ func TestKeyDocumentText(t *testing.T) {
 		if nerr == nil || !sameError(nerr, herr) {
 			t.Errorf("keys %q: native %v, host %v", keys, nerr, herr)
 		}
-		if _, err := rt.Thumbprints(ctx, keys, nil); !sameError(nerr, err) {
+		if _, err := rt.Thumbprints(ctx, keys); !sameError(nerr, err) {
 			t.Errorf("Thumbprints(%q): %v, want %v", keys, err, nerr)
 		}
 	}
@@ -97,7 +97,7 @@ func TestKeyDocumentText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = rt.ConvertKeys(ctx, pemKey, []byte("caf\xe9"), "jwks")
+	_, err = rt.ConvertKeys(ctx, pemKey, core.FormatJWKS, host.WithPassphrase([]byte("caf\xe9")))
 	if core.CodeOf(err) != core.CodeInvalidArgument || !strings.Contains(core.MessageOf(err), "passphrase is not UTF-8") {
 		t.Errorf("a Latin-1 passphrase: %v", err)
 	}

@@ -259,6 +259,8 @@ func fakeABI(version int64) []wasmFunc {
 		{name: "jwtwasm_free", params: []api.ValueType{wI32}, results: []api.ValueType{wI32}},
 		{name: "jwtwasm_call", params: []api.ValueType{wI32, wI32, wI32}, results: []api.ValueType{wI64}},
 		{name: "jwtwasm_verify", params: []api.ValueType{wI32, wI64, wI32, wI32}, results: []api.ValueType{wI64}},
+		{name: "jwtwasm_input", params: []api.ValueType{wI32}, results: []api.ValueType{wI32}},
+		{name: "jwtwasm_verify_input", params: []api.ValueType{wI32, wI64, wI32}, results: []api.ValueType{wI64}},
 	}
 }
 

@@ -3,7 +3,6 @@ package host
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 
 	"github.com/tetratelabs/wazero/api"
 
@@ -14,10 +13,13 @@ import (
 // instance is one module instance and its state: the handles of the
 // verifiers prepared in it. It serves one call at a time.
 type instance struct {
-	mod                              api.Module
-	alloc, free, call, verify, check api.Function
-	handles                          map[uint64]handle // handles of the state prepared here, by id
-	broken                           bool              // trapped or closed: discard, never reuse
+	mod                                               api.Module
+	alloc, free, call, verify, check, input, verifyIn api.Function
+	handles                                           map[uint64]handle // handles of the state prepared here, by id
+	broken                                            bool              // trapped or closed: discard, never reuse
+	// in is the guest's input buffer (abi.ExportInput), inCap its size:
+	// tokens are written there and verified in one call.
+	in, inCap uint32
 	// stack holds the parameters and results of one call (CallWithStack),
 	// so that a call allocates no slices; an instance serves one call at
 	// a time.
@@ -35,12 +37,9 @@ func (inst *instance) invoke(ctx context.Context, fn api.Function, params ...uin
 
 // guestError is a failure inside a call: a trap, a closed module, a bad
 // result. The instance that had it is discarded.
-func (inst *instance) guestError(ctx context.Context, what string, err error) error {
+func (inst *instance) guestError(what string, err error) error {
 	inst.broken = true
-	if ctx.Err() != nil {
-		return fmt.Errorf("jwtwasm: %s: %w", what, ctx.Err())
-	}
-	return core.Errorf(core.CodeInternal, "%s: the module failed: %v", what, err)
+	return core.WrapError(core.CodeInternal, err, "%s: the module failed", what)
 }
 
 // write copies data into a fresh guest buffer.
@@ -60,7 +59,7 @@ func (inst *instance) write(ctx context.Context, data string) (uint32, error) {
 func (inst *instance) allocate(ctx context.Context, size int) (uint32, error) {
 	res, err := inst.invoke(ctx, inst.alloc, uint64(size))
 	if err != nil {
-		return 0, inst.guestError(ctx, abi.ExportAlloc, err)
+		return 0, inst.guestError(abi.ExportAlloc, err)
 	}
 	ptr := uint32(res)
 	if ptr == 0 {
@@ -79,7 +78,7 @@ func (inst *instance) result(ctx context.Context, packed uint64) ([]byte, error)
 	}
 	out := append([]byte(nil), view...) // the view dies with the buffer
 	if _, err := inst.invoke(ctx, inst.free, uint64(ptr)); err != nil {
-		return nil, inst.guestError(ctx, abi.ExportFree, err)
+		return nil, inst.guestError(abi.ExportFree, err)
 	}
 	return out, nil
 }
@@ -99,29 +98,48 @@ func (inst *instance) callOp(ctx context.Context, op abi.Op, req []byte) ([]byte
 	defer inst.release(ctx, ptr)
 	res, err := inst.invoke(ctx, inst.call, uint64(uint32(op)), uint64(ptr), uint64(len(req)))
 	if err != nil {
-		return nil, inst.guestError(ctx, abi.ExportCall, err)
+		return nil, inst.guestError(abi.ExportCall, err)
 	}
 	return inst.result(ctx, res)
 }
 
-// verifyToken runs ExportVerify with handle.
-func (inst *instance) verifyToken(ctx context.Context, handle int32, nowMillis int64, token string) ([]byte, error) {
-	ptr, err := inst.write(ctx, token)
-	if err != nil {
-		return nil, err
+// verifyInput verifies token with handle in one call: the token goes into
+// the instance's input buffer, and the result is read from the guest's
+// own result buffer, which is not freed (abi.ExportVerifyInput). The
+// returned view of guest memory is valid until the next call.
+func (inst *instance) verifyInput(ctx context.Context, handle int32, nowMillis int64, token string) ([]byte, error) {
+	if uint32(len(token)) > inst.inCap || inst.in == 0 {
+		ptr, err := inst.invoke(ctx, inst.input, uint64(len(token)))
+		if err != nil {
+			return nil, inst.guestError(abi.ExportInput, err)
+		}
+		if ptr == 0 {
+			return nil, core.Errorf(core.CodeTooLarge, "token of %d bytes is over the module's limit of %d", len(token), abi.MaxAlloc)
+		}
+		inst.in, inst.inCap = uint32(ptr), uint32(max(len(token), 1))
 	}
-	defer inst.release(ctx, ptr)
-	res, err := inst.invoke(ctx, inst.verify, uint64(uint32(handle)), uint64(nowMillis), uint64(ptr), uint64(len(token)))
-	if err != nil {
-		return nil, inst.guestError(ctx, abi.ExportVerify, err)
+	mem := inst.mod.Memory()
+	if !mem.WriteString(inst.in, token) {
+		inst.broken = true
+		return nil, core.Errorf(core.CodeInternal, "the module gave input buffer %#x, outside its memory", inst.in)
 	}
-	return inst.result(ctx, res)
+	res, err := inst.invoke(ctx, inst.verifyIn, uint64(uint32(handle)), uint64(nowMillis), uint64(len(token)))
+	if err != nil {
+		return nil, inst.guestError(abi.ExportVerifyInput, err)
+	}
+	ptr, size := abi.Unpack(res)
+	view, ok := mem.Read(ptr, size)
+	if !ok || size == 0 {
+		inst.broken = true
+		return nil, core.Errorf(core.CodeInternal, "the module returned result (%#x, %d), outside its memory", ptr, size)
+	}
+	return view, nil
 }
 
 func jsonMarshal(v any) ([]byte, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		return nil, core.Errorf(core.CodeInvalidArgument, "encoding request: %v", err)
+		return nil, core.WrapError(core.CodeInvalidArgument, err, "encoding request")
 	}
 	return b, nil
 }
@@ -131,7 +149,7 @@ func jsonMarshal(v any) ([]byte, error) {
 func resultError(res []byte) (*abi.ErrorBody, error) {
 	var body abi.ErrorBody
 	if err := json.Unmarshal(res[1:], &body); err != nil {
-		return nil, core.Errorf(core.CodeInternal, "the module returned an unreadable error: %v", err)
+		return nil, core.WrapError(core.CodeInternal, err, "the module returned an unreadable error")
 	}
 	code := core.Code(res[0])
 	if _, known := core.ParseCode(code.String()); !known {
@@ -164,7 +182,7 @@ func decodeResult(res []byte, out any) error {
 		return nil
 	}
 	if err := json.Unmarshal(res[1:], out); err != nil {
-		return core.Errorf(core.CodeInternal, "the module returned an unreadable result: %v", err)
+		return core.WrapError(core.CodeInternal, err, "the module returned an unreadable result")
 	}
 	return nil
 }

@@ -36,12 +36,12 @@ func TestVerifyJWS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	signer, err := rt.NewSigner(ctx, doc, nil)
+	signer, err := rt.NewSigner(ctx, doc)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, payload := range [][]byte{[]byte("Example of a JWS"), {0, 0xff, '"', '\n'}, []byte(`{"exp":1}`)} {
-		token, err := signer.SignJWS(ctx, payload, SignOptions{})
+		token, err := signer.SignJWS(ctx, payload)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -66,7 +66,7 @@ func TestVerifyJWS(t *testing.T) {
 			t.Errorf("tampered: host %v, native %v", herr, nerr)
 		}
 	}
-	if _, err := signer.SignJWS(ctx, nil, SignOptions{}); !errors.Is(err, core.CodeInvalidArgument) {
+	if _, err := signer.SignJWS(ctx, nil); !errors.Is(err, core.CodeInvalidArgument) {
 		t.Errorf("empty payload: %v", err)
 	}
 }

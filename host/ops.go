@@ -2,70 +2,38 @@ package host
 
 import (
 	"context"
-	"encoding/json"
-	"time"
 	"unicode/utf8"
 
 	"github.com/jwtwasm/jwtwasm/core"
 	"github.com/jwtwasm/jwtwasm/core/abi"
 )
 
-// SignOptions configures [Runtime.Sign]; the zero value signs with the
-// key's default algorithm, its kid and typ "JWT".
-type SignOptions struct {
-	// Alg is the algorithm; empty for the key's default.
-	Alg string
-	// KeyID and Type override the header's kid and typ; nil keeps the
-	// defaults, a pointer to "" leaves them out.
-	KeyID, Type *string
-	// AllowWeakKeys lets RSA keys under 2048 bits sign (legacy only).
-	AllowWeakKeys bool
-	// Passphrase decrypts an encrypted PKCS#8 key.
-	Passphrase []byte
-}
+var _ Engine = (*Runtime)(nil)
 
-// Sign signs claims (a JSON object, as core.BuildClaims makes) with the
-// active key of the key document keys, inside the module.
-func (r *Runtime) Sign(ctx context.Context, keys, claims []byte, o SignOptions) (string, error) {
-	kr, err := keysRequest(keys, o.Passphrase)
-	if err != nil {
-		return "", err
-	}
-	req := abi.SignRequest{
-		KeysRequest:   kr,
-		Claims:        json.RawMessage(claims),
-		Alg:           o.Alg,
-		KeyID:         o.KeyID,
-		Type:          o.Type,
-		AllowWeakKeys: o.AllowWeakKeys,
-	}
-	if !json.Valid(claims) {
-		return "", core.Errorf(core.CodeInvalidArgument, "claims are not valid JSON")
-	}
-	var res abi.SignResult
-	if err := r.call(ctx, abi.OpSign, req, &res); err != nil {
-		return "", err
-	}
-	return res.Token, nil
-}
-
-// InspectOptions configures [Runtime.Inspect].
-type InspectOptions struct {
-	// Now judges dates as of this time; zero for the clock.
-	Now time.Time
-	// Key, if set, is a key document whose key is judged too.
-	Key        []byte
-	Passphrase []byte
-	// MaxSize replaces core.DefaultMaxTokenSize.
-	MaxSize int
-}
+// Name returns "wasm".
+func (r *Runtime) Name() string { return "wasm" }
 
 // Inspect decodes a token without verifying it, inside the module, as
 // core.Inspect does.
-func (r *Runtime) Inspect(ctx context.Context, token string, o InspectOptions) (*core.Inspection, error) {
-	req := abi.InspectRequest{Token: token, Key: string(o.Key), Passphrase: string(o.Passphrase), MaxSize: o.MaxSize}
-	if !o.Now.IsZero() {
-		req.NowMillis = o.Now.UnixMilli()
+func (r *Runtime) Inspect(ctx context.Context, token string, opts ...CallOption) (*core.Inspection, error) {
+	o, err := resolve("Inspect", inspectOptions, opts)
+	if err != nil {
+		return nil, err
+	}
+	req := abi.InspectRequest{Token: token, MaxSize: o.maxSize}
+	if o.keys != nil {
+		kr, err := keysRequest(o.keys, o.passphrase)
+		if err != nil {
+			return nil, err
+		}
+		req.Key, req.Passphrase = kr.Keys, kr.Passphrase
+	} else if len(o.passphrase) > 0 {
+		return nil, errPassphraseWithoutKeys
+	}
+	if !o.now.IsZero() {
+		if req.NowMillis = o.now.UnixMilli(); req.NowMillis == 0 {
+			req.NowMillis = -1 // 0 would mean "the clock"
+		}
 	}
 	var res abi.InspectResult
 	if err := r.call(ctx, abi.OpInspect, req, &res); err != nil {
@@ -73,12 +41,12 @@ func (r *Runtime) Inspect(ctx context.Context, token string, o InspectOptions) (
 	}
 	h, err := core.ParseHeader(res.Header)
 	if err != nil {
-		return nil, core.Errorf(core.CodeInternal, "the module returned a bad header: %v", err)
+		return nil, core.WrapError(core.CodeInternal, err, "the module returned a bad header")
 	}
 	in := &core.Inspection{Header: h, SignatureSize: res.SignatureSize, Dates: res.Dates, Findings: res.Findings, Payload: []byte(res.Payload)}
 	if res.Claims != nil {
 		if in.Claims, err = core.ParseClaims(res.Claims); err != nil {
-			return nil, core.Errorf(core.CodeInternal, "the module returned bad claims: %v", err)
+			return nil, core.WrapError(core.CodeInternal, err, "the module returned bad claims")
 		}
 		in.Payload = res.Claims
 	}
@@ -91,26 +59,38 @@ func (r *Runtime) Inspect(ctx context.Context, token string, o InspectOptions) (
 	return in, nil
 }
 
-// GenerateKey makes a key inside the module and returns it encoded as req
-// asks (PEM, JWK or JWKS), with its public part.
-func (r *Runtime) GenerateKey(ctx context.Context, req abi.KeygenRequest) (*abi.KeygenResult, error) {
+// GenerateKey makes a key inside the module and writes it in format f.
+func (r *Runtime) GenerateKey(ctx context.Context, p core.KeyParams, f core.KeyFormat, opts ...CallOption) (*GeneratedKey, error) {
+	o, err := resolve("GenerateKey", keygenOptions, opts)
+	if err != nil {
+		return nil, err
+	}
+	if !utf8.Valid(o.passphrase) {
+		return nil, errPassphraseNotText
+	}
+	req := abi.KeygenRequest{Type: p.Type, Bits: p.Bits, Curve: p.Curve, Alg: p.Alg, KeyID: p.KeyID, Use: p.Use,
+		Format: string(f), PEMFormat: o.pemFormat, Passphrase: string(o.passphrase)}
 	var res abi.KeygenResult
 	if err := r.call(ctx, abi.OpKeygen, req, &res); err != nil {
 		return nil, err
 	}
-	return &res, nil
+	return &GeneratedKey{Private: []byte(res.Private), Public: []byte(res.Public), Info: core.KeyInfo{
+		KeyID: res.KeyID, Thumbprint: res.Thumbprint, Type: res.Type, Bits: res.Bits, Curve: res.Curve, Private: true,
+	}}, nil
 }
 
-// ConvertKeys converts a key document inside the module: to "jwks",
-// "public-jwks", "jwk" or "pem".
-func (r *Runtime) ConvertKeys(ctx context.Context, keys []byte, passphrase []byte, to string) ([]byte, error) {
-	var res abi.ConvertResult
-	kr, err := keysRequest(keys, passphrase)
+// ConvertKeys rewrites a key document inside the module.
+func (r *Runtime) ConvertKeys(ctx context.Context, keys []byte, f core.KeyFormat, opts ...CallOption) ([]byte, error) {
+	o, err := resolve("ConvertKeys", convertOptions, opts)
 	if err != nil {
 		return nil, err
 	}
-	req := abi.ConvertRequest{KeysRequest: kr, To: to}
-	if err := r.call(ctx, abi.OpConvertKeys, req, &res); err != nil {
+	kr, err := keysRequest(keys, o.passphrase)
+	if err != nil {
+		return nil, err
+	}
+	var res abi.ConvertResult
+	if err := r.call(ctx, abi.OpConvertKeys, abi.ConvertRequest{KeysRequest: kr, To: string(f), PEMFormat: o.pemFormat}, &res); err != nil {
 		return nil, err
 	}
 	return []byte(res.Output), nil
@@ -118,17 +98,23 @@ func (r *Runtime) ConvertKeys(ctx context.Context, keys []byte, passphrase []byt
 
 // Thumbprints describes each key of a key document, with its RFC 7638
 // thumbprint, computed inside the module.
-func (r *Runtime) Thumbprints(ctx context.Context, keys []byte, passphrase []byte) ([]abi.KeyInfo, error) {
-	var res abi.ThumbprintResult
-	kr, err := keysRequest(keys, passphrase)
+func (r *Runtime) Thumbprints(ctx context.Context, keys []byte, opts ...CallOption) ([]core.KeyInfo, error) {
+	o, err := resolve("Thumbprints", keysOptions, opts)
 	if err != nil {
 		return nil, err
 	}
+	kr, err := keysRequest(keys, o.passphrase)
+	if err != nil {
+		return nil, err
+	}
+	var res abi.ThumbprintResult
 	if err := r.call(ctx, abi.OpThumbprint, kr, &res); err != nil {
 		return nil, err
 	}
 	return res.Keys, nil
 }
+
+var errPassphraseNotText = core.Errorf(core.CodeInvalidArgument, "passphrase is not UTF-8 text: the module takes it as a JSON string")
 
 // keysRequest carries a key document and passphrase into the module, whose
 // requests are JSON: text only. An empty or non-UTF-8 document gets core's
@@ -142,7 +128,7 @@ func keysRequest(keys, passphrase []byte) (abi.KeysRequest, error) {
 		return abi.KeysRequest{}, core.Errorf(core.CodeInvalidKey, "key document is empty or not UTF-8 text")
 	}
 	if !utf8.Valid(passphrase) {
-		return abi.KeysRequest{}, core.Errorf(core.CodeInvalidArgument, "passphrase is not UTF-8 text: the module takes it as a JSON string")
+		return abi.KeysRequest{}, errPassphraseNotText
 	}
 	return abi.KeysRequest{Keys: string(keys), Passphrase: string(passphrase)}, nil
 }

@@ -3,7 +3,6 @@ package host
 import (
 	"context"
 	"encoding/json"
-	"sync/atomic"
 
 	"github.com/jwtwasm/jwtwasm/core/abi"
 )
@@ -15,8 +14,12 @@ type prepared struct {
 	r             *Runtime
 	id            uint64 // names the state's handles in instances
 	newOp, freeOp abi.Op
-	req           []byte // the newOp request
-	closed        atomic.Bool
+	// req is the newOp request. The first instance gets the caller's key
+	// document and returns the keys as a plain JWKS (ReturnKeys); req is
+	// then that plain request, so that no other instance runs the
+	// passphrase's KDF again. It is set before the state is shared.
+	req    []byte
+	closed closedFlag
 }
 
 // handle is one instance's handle for prepared state, and the operation
@@ -30,11 +33,13 @@ func (r *Runtime) newPrepared(newOp, freeOp abi.Op, req []byte) *prepared {
 	return &prepared{r: r, id: r.nextID.Add(1), newOp: newOp, freeOp: freeOp, req: req}
 }
 
-// close retires the state's handles, once.
-func (p *prepared) close() {
+// Close retires the state's handles, once: each instance frees its own at
+// its next use. Later calls fail with ErrClosed.
+func (p *prepared) Close(context.Context) error {
 	if !p.closed.Swap(true) {
 		p.r.retire(p.id)
 	}
+	return nil
 }
 
 // handleFor returns p's handle in this instance, preparing it if needed.
@@ -42,19 +47,28 @@ func (inst *instance) handleFor(ctx context.Context, p *prepared) (int32, error)
 	if h, ok := inst.handles[p.id]; ok {
 		return h.h, nil
 	}
-	res, err := inst.callOp(ctx, p.newOp, p.req)
+	hr, err := inst.prepare(ctx, p, p.req)
 	if err != nil {
 		return 0, err
 	}
+	return hr.Handle, nil
+}
+
+// prepare makes p's state in inst from the newOp request req.
+func (inst *instance) prepare(ctx context.Context, p *prepared, req []byte) (*abi.HandleResult, error) {
+	res, err := inst.callOp(ctx, p.newOp, req)
+	if err != nil {
+		return nil, err
+	}
 	var hr abi.HandleResult
 	if err := decodeResult(res, &hr); err != nil {
-		return 0, err
+		return nil, err
 	}
 	inst.handles[p.id] = handle{h: hr.Handle, free: p.freeOp}
 	p.r.mu.Lock()
 	p.r.holders[p.id]++
 	p.r.mu.Unlock()
-	return hr.Handle, nil
+	return &hr, nil
 }
 
 // retire marks prepared state's handles for freeing: it was closed, or it
@@ -120,7 +134,7 @@ func (r *Runtime) freeRetired(ctx context.Context, inst *instance) {
 	r.mu.Unlock()
 	for _, id := range ids {
 		h := inst.handles[id]
-		req, _ := json.Marshal(abi.HandleRequest{Handle: h.h})
+		req, _ := json.Marshal(abi.HandleRequest{Handle: h.h}) // cannot fail
 		if _, err := inst.callOp(ctx, h.free, req); err != nil {
 			return
 		}
@@ -132,14 +146,33 @@ func (r *Runtime) freeRetired(ctx context.Context, inst *instance) {
 }
 
 // run calls f in an instance from the pool with p's handle there,
-// preparing the state in that instance first if needed. A nil f only
-// prepares it.
-func (p *prepared) run(ctx context.Context, f func(inst *instance, h int32) ([]byte, error)) ([]byte, error) {
-	return p.r.do(ctx, func(inst *instance) ([]byte, error) {
+// preparing the state in that instance first if needed.
+func (p *prepared) run(ctx context.Context, f func(inst *instance, h int32) error) error {
+	if err := p.closed.check(ctx); err != nil {
+		return err
+	}
+	return p.r.do(ctx, func(inst *instance) error {
 		h, err := inst.handleFor(ctx, p)
-		if err != nil || f == nil {
-			return nil, err
+		if err != nil {
+			return err
 		}
 		return f(inst, h)
 	})
+}
+
+// first prepares p in an instance from the pool from the caller's request
+// req, which asks for the keys back, and makes the plain request that
+// other instances are prepared from; plain builds it from the first
+// instance's result.
+func (p *prepared) first(ctx context.Context, req []byte, plain func(*abi.HandleResult) ([]byte, error)) (*abi.HandleResult, error) {
+	var hr *abi.HandleResult
+	err := p.r.do(ctx, func(inst *instance) error {
+		var err error
+		if hr, err = inst.prepare(ctx, p, req); err != nil {
+			return err
+		}
+		p.req, err = plain(hr)
+		return err
+	})
+	return hr, err
 }

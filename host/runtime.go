@@ -9,13 +9,11 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 
-	"github.com/jwtwasm/jwtwasm/core"
 	"github.com/jwtwasm/jwtwasm/core/abi"
 	"github.com/jwtwasm/jwtwasm/wasm/blob"
 )
@@ -51,7 +49,9 @@ type Runtime struct {
 func New(ctx context.Context, opts ...Option) (*Runtime, error) {
 	o := defaultOptions()
 	for _, opt := range opts {
-		opt(&o)
+		if err := opt(&o); err != nil {
+			return nil, err
+		}
 	}
 	module := o.module
 	if module == nil {
@@ -78,7 +78,7 @@ func New(ctx context.Context, opts ...Option) (*Runtime, error) {
 	}
 	// Not WithCloseOnContextDone: the checks it compiles into every loop
 	// and call make the module 8-9x slower (an RS256 check: 2.4 ms with,
-	// 0.27 ms without). Contexts are honoured by do instead.
+	// 0.27 ms without). Contexts are checked between calls instead (do).
 	cfg = cfg.WithMemoryLimitPages(o.memoryPages)
 	compiled, err := r.compile(ctx, cfg, module)
 	if err != nil && fileCache {
@@ -162,9 +162,6 @@ func signature2(params, results []string) string {
 	return "(" + strings.Join(params, ", ") + ") -> (" + strings.Join(results, ", ") + ")"
 }
 
-// ErrClosed is returned by calls on a closed Runtime or Verifier.
-var ErrClosed = errors.New("jwtwasm: closed")
-
 // acquire returns an idle instance, making one if the pool has room, or
 // waits for one until ctx is done.
 func (r *Runtime) acquire(ctx context.Context) (*instance, error) {
@@ -172,7 +169,7 @@ func (r *Runtime) acquire(ctx context.Context) (*instance, error) {
 		return nil, ErrClosed
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err // before a call that wazero would close the instance for
+		return nil, contextError(err)
 	}
 	select {
 	case inst := <-r.idle:
@@ -190,7 +187,7 @@ func (r *Runtime) acquire(ctx context.Context) (*instance, error) {
 		}
 		return inst, nil
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, contextError(ctx.Err())
 	}
 }
 
@@ -225,13 +222,15 @@ func (r *Runtime) newInstance(ctx context.Context) (*instance, error) {
 		return nil, fmt.Errorf("jwtwasm: starting an instance: %w", err)
 	}
 	inst := &instance{
-		mod:     mod,
-		alloc:   mod.ExportedFunction(abi.ExportAlloc),
-		free:    mod.ExportedFunction(abi.ExportFree),
-		call:    mod.ExportedFunction(abi.ExportCall),
-		verify:  mod.ExportedFunction(abi.ExportVerify),
-		check:   mod.ExportedFunction(abi.ExportCheckSignature),
-		handles: map[uint64]handle{},
+		mod:      mod,
+		alloc:    mod.ExportedFunction(abi.ExportAlloc),
+		free:     mod.ExportedFunction(abi.ExportFree),
+		call:     mod.ExportedFunction(abi.ExportCall),
+		verify:   mod.ExportedFunction(abi.ExportVerify),
+		check:    mod.ExportedFunction(abi.ExportCheckSignature),
+		input:    mod.ExportedFunction(abi.ExportInput),
+		verifyIn: mod.ExportedFunction(abi.ExportVerifyInput),
+		handles:  map[uint64]handle{},
 	}
 	v, err := mod.ExportedFunction(abi.ExportVersion).Call(ctx)
 	if err != nil {
@@ -312,92 +311,38 @@ func (r *Runtime) shutdown(ctx context.Context) error {
 	return err
 }
 
-// do runs f on an instance from the pool.
+// do runs f on an instance from the pool, on the caller's goroutine.
 //
-// A call under a context that can end runs on its own goroutine. If the
-// context ends first, do returns its error at once, and the instance
-// leaves the pool so that the next caller is served; the call runs on in
-// the background, because compiled wasm cannot be stopped midway without
-// the per-loop checks that cost ~9x on every call, and its instance is
-// closed when it ends. Calls are short (a verification takes
-// milliseconds); the long ones are key generation and key derivation, so
-// an abandoned call holds its memory for seconds at most.
-func (r *Runtime) do(ctx context.Context, f func(*instance) ([]byte, error)) ([]byte, error) {
+// The context is checked before each call into the module, never during
+// one: wazero's WithCloseOnContextDone would stop a call midway, but the
+// checks it compiles into every loop and function make the module 8-9x
+// slower, and a goroutine per call to abandon a running one cost ~30 µs
+// and a second instance's memory until it ended. Every call's work is
+// bounded by the input limits (a verification takes well under a
+// millisecond; the longest calls, RSA-4096 key generation and a key
+// decrypted at pkcs8's iteration limit, take seconds), so a call that has
+// begun runs to its end and the caller gets the context's error at its
+// next step.
+func (r *Runtime) do(ctx context.Context, f func(*instance) error) error {
 	if !r.enter() {
-		return nil, ErrClosed
+		return ErrClosed
 	}
-	// The time limit starts before waiting for an instance: waiting is
-	// part of what the caller is kept from.
-	caller := ctx
-	if limit := r.opts.callTimeout; limit > 0 {
-		if d, ok := ctx.Deadline(); !ok || time.Until(d) > limit {
-			var cancel context.CancelFunc
-			ctx, cancel = context.WithTimeout(ctx, limit)
-			defer cancel()
-		}
-	}
+	defer r.leave(ctx)
 	inst, err := r.acquire(ctx)
 	if err != nil {
-		r.leave(ctx)
-		return nil, r.timedOut(caller, ctx, err)
-	}
-	if ctx.Done() == nil { // cannot end: no goroutine needed
-		defer r.leave(ctx)
-		defer r.release(ctx, inst)
-		r.freeRetired(ctx, inst)
-		return f(inst)
-	}
-	type outcome struct {
-		res      []byte
-		err      error
-		panicked any
-	}
-	done := make(chan outcome, 1)
-	bg := context.WithoutCancel(ctx) // the call itself must not see the end
-	go func() {
-		// A panic here would end the process: carry it to the caller, whose
-		// goroutine it would have reached had the call run there.
-		defer func() {
-			if p := recover(); p != nil {
-				inst.broken = true
-				done <- outcome{panicked: p}
-			}
-		}()
-		r.freeRetired(bg, inst)
-		res, err := f(inst)
-		done <- outcome{res: res, err: err}
-	}()
-	select {
-	case o := <-done:
-		r.release(ctx, inst)
-		r.leave(ctx)
-		if o.panicked != nil {
-			panic(o.panicked)
-		}
-		return o.res, o.err
-	case <-ctx.Done():
-		// The instance leaves the pool now, but its handles are forgotten
-		// only when the call ends: until then the call may add one.
-		r.dropInstance(inst)
-		<-r.slots
-		go func() {
-			<-done
-			r.forgetHandles(inst)
-			_ = inst.mod.Close(bg)
-			r.leave(bg)
-		}()
-		return nil, r.timedOut(caller, ctx, fmt.Errorf("jwtwasm: %w", ctx.Err()))
-	}
-}
-
-// timedOut turns err into a CodeTooLarge error naming the limit when the
-// call's own time limit ended ctx, rather than the caller's context.
-func (r *Runtime) timedOut(caller, ctx context.Context, err error) error {
-	if caller.Err() != nil || !errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return err
 	}
-	limit := core.Errorf(core.CodeTooLarge, "the call ran past the time limit of %v (host.WithCallTimeout)", r.opts.callTimeout)
-	return fmt.Errorf("%w: %w", limit, context.DeadlineExceeded)
+	defer func() {
+		if p := recover(); p != nil {
+			// A panic leaves the instance in an unknown state.
+			inst.broken = true
+			r.release(ctx, inst)
+			panic(p)
+		}
+		r.release(ctx, inst)
+	}()
+	r.freeRetired(ctx, inst)
+	return f(inst)
 }
 
 // call runs an operation with a JSON request and decodes a successful
@@ -407,9 +352,11 @@ func (r *Runtime) call(ctx context.Context, op abi.Op, req, out any) error {
 	if err != nil {
 		return err
 	}
-	res, err := r.do(ctx, func(inst *instance) ([]byte, error) { return inst.callOp(ctx, op, body) })
-	if err != nil {
-		return err
-	}
-	return decodeResult(res, out)
+	return r.do(ctx, func(inst *instance) error {
+		res, err := inst.callOp(ctx, op, body)
+		if err != nil {
+			return err
+		}
+		return decodeResult(res, out)
+	})
 }

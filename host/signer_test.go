@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,13 +31,13 @@ func TestSigner(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			s, err := rt.NewSigner(ctx, doc, nil)
+			s, err := rt.NewSigner(ctx, doc)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer s.Close(ctx)
 			for i := 0; i < 2; i++ { // the second sign reuses the handle
-				token, err := s.Sign(ctx, claims, SignOptions{Alg: tt.alg})
+				token, err := s.Sign(ctx, claims, WithAlgorithm(tt.alg))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -59,7 +60,7 @@ func TestSigner(t *testing.T) {
 			if err := s.Close(ctx); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := s.Sign(ctx, claims, SignOptions{}); !errors.Is(err, ErrClosed) {
+			if _, err := s.Sign(ctx, claims); !errors.Is(err, ErrClosed) {
 				t.Errorf("Sign after Close: %v, want ErrClosed", err)
 			}
 		})
@@ -70,17 +71,22 @@ func TestSigner(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := rt.NewSigner(ctx, enc, nil); !errors.Is(err, core.CodeInvalidKey) {
+	if _, err := rt.NewSigner(ctx, enc); !errors.Is(err, core.CodeInvalidKey) {
 		t.Errorf("encrypted key without passphrase: %v, want invalid_key", err)
 	}
-	s, err := rt.NewSigner(ctx, enc, []byte("correct horse"))
+	s, err := rt.NewSigner(ctx, enc, WithPassphrase([]byte("correct horse")))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Sign(ctx, claims, SignOptions{}); err != nil {
+	if _, err := s.Sign(ctx, claims); err != nil {
 		t.Errorf("signing with a decrypted key: %v", err)
 	}
-	if _, err := s.Sign(ctx, []byte(`{"iss":`), SignOptions{}); !errors.Is(err, core.CodeInvalidArgument) {
+	// A passphrase belongs to the key, which was decrypted once: given to
+	// Sign, it is refused, not silently ignored.
+	if _, err := s.Sign(ctx, claims, WithPassphrase([]byte("x"))); !errors.Is(err, core.CodeInvalidArgument) || !strings.Contains(err.Error(), "WithPassphrase") {
+		t.Errorf("Sign with a passphrase: %v, want invalid_argument naming WithPassphrase", err)
+	}
+	if _, err := s.Sign(ctx, []byte(`{"iss":`)); !errors.Is(err, core.CodeInvalidArgument) {
 		t.Errorf("bad claims: %v, want invalid_argument", err)
 	}
 	pub, err := core.NewKeySet(ec.Public())
@@ -88,7 +94,7 @@ func TestSigner(t *testing.T) {
 		t.Fatal(err)
 	}
 	jwks, _ := pub.MarshalJSON()
-	if _, err := rt.NewSigner(ctx, jwks, nil); !errors.Is(err, core.CodeInvalidKey) {
+	if _, err := rt.NewSigner(ctx, jwks); !errors.Is(err, core.CodeInvalidKey) {
 		t.Errorf("a public key set: %v, want invalid_key", err)
 	}
 }

@@ -65,7 +65,7 @@ func TestSoak(t *testing.T) {
 				var err error
 				switch {
 				case i%50 == 7: // a trap: the instance is discarded
-					_, err = rt.Thumbprints(ctx, huge, nil)
+					_, err = rt.Thumbprints(ctx, huge)
 				case i%10 == 3: // a context that ends during the call
 					cctx, cancel := context.WithTimeout(ctx, time.Duration(i%3)*100*time.Microsecond)
 					_, err = v.VerifyAt(cctx, tokens[i%len(tokens)], testNow)

@@ -217,7 +217,7 @@ step "benchstat tables"
   table "Sign, Inspect, KeyGen: each vs the first impl" \
     -filter '.name:(Sign OR Inspect OR KeyGen) .unit:sec/op' -row .name,/alg -col /impl
   table "Start-up: compile (no cache, warm file cache), instantiate, a whole process to its first verify" \
-    -filter '.name:(Compile OR Instantiate OR FirstVerify)' -row .name,/cache,/alg -col /impl
+    -filter '.name:(Compile OR Instantiate OR FirstVerify OR New)' -row .name,/cache,/alg -col /impl
 } | tee "${out%.txt}.tables.txt"
 cp "${out%.txt}.tables.txt" bench/results/latest.tables.txt
 

@@ -10,6 +10,7 @@ package main
 
 import (
 	"fmt"
+	"unsafe"
 
 	"github.com/jwtwasm/jwtwasm/core/abi"
 	"github.com/jwtwasm/jwtwasm/wasm/internal/guest"
@@ -69,6 +70,40 @@ func checkSignature(handle, ptr, size int32) (ok int32) {
 		return -1
 	}
 	return instance.CheckSignature(handle, token)
+}
+
+//go:wasmexport jwtwasm_input
+//lint:ignore U1000 exported to the host
+func inputBuffer(size int32) int32 {
+	b := instance.Input(size)
+	if b == nil {
+		return 0
+	}
+	return int32(uintptr(unsafe.Pointer(unsafe.SliceData(b))))
+}
+
+// lastResult keeps the latest ExportVerifyInput result reachable until the
+// next call: the host reads it after the call returns and does not free
+// it.
+//
+//lint:ignore U1000 written to keep the result alive; never read
+var lastResult []byte
+
+//go:wasmexport jwtwasm_verify_input
+//lint:ignore U1000 exported to the host
+func verifyInput(handle int32, nowMillis int64, size int32) (packed int64) {
+	defer func() {
+		if r := recover(); r != nil { // as recoverInto, in the kept buffer
+			packed = keep(guest.Internal(fmt.Sprintf("panic in the module: %v", r)))
+		}
+	}()
+	return keep(instance.VerifyInput(handle, nowMillis, size))
+}
+
+// keep makes result the latest kept result and packs it.
+func keep(result []byte) int64 {
+	lastResult = result
+	return int64(abi.Pack(uint32(uintptr(unsafe.Pointer(unsafe.SliceData(result)))), uint32(len(result))))
 }
 
 // recoverInto turns a panic into an "internal" result: a Go panic must

@@ -65,7 +65,35 @@ const (
 	// no header, policy or claims. 1 if it verifies, 0 if not, -1 for a
 	// bad handle or input.
 	ExportCheckSignature = "jwtwasm_check_signature"
+	// ExportInput: (size i32) -> i32. The instance's input buffer, grown
+	// to hold at least size bytes: one buffer per instance, reused by
+	// every ExportVerifyInput call and never freed. Its address may
+	// change when it grows; 0 if size is negative or over MaxAlloc.
+	ExportInput = "jwtwasm_input"
+	// ExportVerifyInput: (handle i32, now_ms i64, len i32) -> i64. The
+	// hot path in one call: verifies the first len bytes of the input
+	// buffer (ExportInput) with a prepared verifier, as ExportVerify
+	// does, and returns a packed result that lives in a second per-
+	// instance buffer, valid until the next call into the instance. The
+	// host must not free it. On success the result is laid out in binary
+	// (see [VerifiedLayout]) rather than JSON: the host reads header and
+	// claims without a parse of the envelope. A failure is an
+	// [ErrorBody], as for ExportVerify.
+	ExportVerifyInput = "jwtwasm_verify_input"
 )
+
+// VerifiedLayout describes a successful ExportVerifyInput result:
+//
+//	byte  0       StatusOK
+//	bytes 1..4    key_index, uint32 little-endian: the verifying key's
+//	              position in the verifier's key set
+//	bytes 5..8    header length H, uint32 little-endian
+//	bytes 9..9+H  the header JSON, exactly as sent
+//	the rest      the claims JSON, exactly as sent
+//
+// For example, a token verified by the set's second key with the header
+// {"alg":"ES256"} (15 bytes) starts 00 01000000 0f000000 7b22616c67...
+const VerifiedLayout = 9
 
 // Exports lists every export with its wasm signature, for hosts that check
 // a module's shape before using it.
@@ -76,6 +104,8 @@ var Exports = []Export{
 	{ExportCall, []string{"i32", "i32", "i32"}, []string{"i64"}, false},
 	{ExportVerify, []string{"i32", "i64", "i32", "i32"}, []string{"i64"}, false},
 	{ExportCheckSignature, []string{"i32", "i32", "i32"}, []string{"i32"}, true},
+	{ExportInput, []string{"i32"}, []string{"i32"}, false},
+	{ExportVerifyInput, []string{"i32", "i64", "i32"}, []string{"i64"}, false},
 }
 
 // Export describes one exported function.
@@ -116,7 +146,7 @@ const (
 	// OpVerify: [VerifyRequest] -> [VerifyResult]; ExportVerify with a
 	// JSON request, for hosts that prefer one calling convention.
 	OpVerify Op = 8
-	// OpSignerNew: [KeysRequest] -> [HandleResult]. Prepares the active
+	// OpSignerNew: [SignerRequest] -> [HandleResult]. Prepares the active
 	// key of a key document for signing: parsed, decrypted and checked
 	// once, then used by OpSign requests that name its handle.
 	OpSignerNew Op = 9
@@ -225,11 +255,26 @@ type VerifierRequest struct {
 	// core.WithCrypto. Added in ABI 1 without a version change: an older
 	// module refuses the unknown member.
 	Crypto string `json:"crypto,omitempty"`
+	// ReturnKeys asks for the key set back in the result, decrypted and
+	// as a plain JWKS, so that a host prepares the same verifier in its
+	// other instances without running a passphrase's KDF again.
+	ReturnKeys bool `json:"return_keys,omitempty"`
 }
 
-// HandleResult carries a verifier handle.
+// SignerRequest prepares a signer (OpSignerNew).
+type SignerRequest struct {
+	KeysRequest
+	// ReturnKeys: as in [VerifierRequest].
+	ReturnKeys bool `json:"return_keys,omitempty"`
+}
+
+// HandleResult carries the handle of a prepared verifier or signer.
 type HandleResult struct {
 	Handle int32 `json:"handle"`
+	// Keys is the key set as a plain JWKS, when the request asked for it.
+	Keys string `json:"keys,omitempty"`
+	// KeyID is a signer's kid.
+	KeyID string `json:"kid,omitempty"`
 }
 
 // HandleRequest names a verifier handle.
@@ -331,6 +376,8 @@ type KeygenResult struct {
 	Type    string `json:"kty"`
 	Bits    int    `json:"bits"`
 	Curve   string `json:"crv,omitempty"`
+	// Thumbprint is the key's RFC 7638 thumbprint (added in ABI 1).
+	Thumbprint string `json:"thumbprint,omitempty"`
 }
 
 // ConvertRequest converts a key document.
@@ -351,12 +398,5 @@ type ThumbprintResult struct {
 	Keys []KeyInfo `json:"keys"`
 }
 
-// KeyInfo describes one key.
-type KeyInfo struct {
-	KeyID      string `json:"kid"`
-	Thumbprint string `json:"thumbprint"`
-	Type       string `json:"kty"`
-	Bits       int    `json:"bits"`
-	Curve      string `json:"crv,omitempty"`
-	Private    bool   `json:"private"`
-}
+// KeyInfo describes one key; the same as core.KeyInfo.
+type KeyInfo = core.KeyInfo

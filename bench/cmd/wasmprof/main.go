@@ -40,7 +40,7 @@ import (
 // writes names into the name section with "_" for "/", "(" and "*", and
 // for ")": core.(*Verifier).VerifyAt is
 // github.com_jwtwasm_jwtwasm_core.__Verifier_.VerifyAt.
-const defaultMatch = `^github\.com_jwtwasm_jwtwasm_(core\.(splitCompact|parseHeader|parseClaims|checkSignature|__Verifier_\.(checkClaims|candidates|VerifyAt))|wasm_internal_guest\.(__Guest_\.Verify|appendToken))$|^encoding_base64\.__Encoding_\.DecodeString$`
+const defaultMatch = `^github\.com_jwtwasm_jwtwasm_(core\.(splitCompact|parseHeader|parseClaims|checkSignature|__Verifier_\.(checkClaims|candidates|VerifyAt))|wasm_internal_guest\.(__Guest_\.(Verify|VerifyInput)|appendToken))$|^encoding_base64\.__Encoding_\.DecodeString$`
 
 func main() {
 	alg := flag.String("alg", "RS256", "the entry of the tokens file to verify")
@@ -128,7 +128,7 @@ func run(w io.Writer, modulePath, tokensPath, alg, match string, n int) error {
 	}
 	checkStart := time.Now()
 	for range n {
-		if _, err := v.CheckSignature(ctx, e.Token); err != nil {
+		if _, err := host.CheckSignature(ctx, v, e.Token); err != nil {
 			return err
 		}
 	}

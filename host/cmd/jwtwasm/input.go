@@ -16,8 +16,6 @@ import (
 	"time"
 
 	"github.com/jwtwasm/jwtwasm/core"
-	"github.com/jwtwasm/jwtwasm/core/abi"
-	"github.com/jwtwasm/jwtwasm/core/ops"
 )
 
 // maxInput bounds any file or stream the command reads: the largest key
@@ -146,7 +144,7 @@ func (k *keySources) addFlags(fs *flag.FlagSet, verifying bool) {
 
 // document returns the key document the flags name, and the passphrase,
 // as the engines take them. Exactly one source is allowed.
-func (k *keySources) document(e *env) (abi.KeysRequest, error) {
+func (k *keySources) document(e *env) (keyDocument, error) {
 	n := 0
 	for _, s := range []string{k.key, k.jwks, k.secretFile} {
 		if s != "" {
@@ -154,33 +152,33 @@ func (k *keySources) document(e *env) (abi.KeysRequest, error) {
 		}
 	}
 	if n == 0 {
-		return abi.KeysRequest{}, withHint(inputError("no key given"), "use --key FILE, --jwks FILE|URL or --secret-file FILE")
+		return keyDocument{}, withHint(inputError("no key given"), "use --key FILE, --jwks FILE|URL or --secret-file FILE")
 	}
 	if n > 1 {
-		return abi.KeysRequest{}, inputError("give only one of --key, --jwks and --secret-file")
+		return keyDocument{}, inputError("give only one of --key, --jwks and --secret-file")
 	}
 	switch {
 	case k.secretFile != "":
 		// A raw secret becomes a JWK, the form every engine reads.
 		data, err := readSource(e, k.secretFile)
 		if err != nil {
-			return abi.KeysRequest{}, err
+			return keyDocument{}, err
 		}
 		key, err := core.NewSecretKey(data)
 		if err != nil {
-			return abi.KeysRequest{}, err
+			return keyDocument{}, err
 		}
 		jwk, err := key.MarshalJWK()
 		if err != nil {
-			return abi.KeysRequest{}, err
+			return keyDocument{}, err
 		}
-		return abi.KeysRequest{Keys: string(jwk)}, nil
+		return keyDocument{keys: jwk}, nil
 	case k.jwks != "" && isURL(k.jwks):
 		data, err := fetchJWKS(e.ctx, k.jwks, k.timeout)
 		if err != nil {
-			return abi.KeysRequest{}, err
+			return keyDocument{}, err
 		}
-		return abi.KeysRequest{Keys: string(data)}, nil
+		return keyDocument{keys: data}, nil
 	}
 	path := k.key
 	if path == "" {
@@ -188,13 +186,13 @@ func (k *keySources) document(e *env) (abi.KeysRequest, error) {
 	}
 	data, err := readSource(e, path)
 	if err != nil {
-		return abi.KeysRequest{}, err
+		return keyDocument{}, err
 	}
 	pass, err := passphrase(e, k.passphraseFile)
 	if err != nil {
-		return abi.KeysRequest{}, err
+		return keyDocument{}, err
 	}
-	return abi.KeysRequest{Keys: string(data), Passphrase: string(pass)}, nil
+	return keyDocument{keys: data, passphrase: pass}, nil
 }
 
 // load returns the key set the flags name, parsed natively (for the key
@@ -204,7 +202,11 @@ func (k *keySources) load(e *env) (*core.KeySet, error) {
 	if err != nil {
 		return nil, err
 	}
-	set, err := ops.ParseKeys(doc)
+	var opts []core.KeyOption
+	if len(doc.passphrase) > 0 {
+		opts = append(opts, core.WithPassphrase(doc.passphrase))
+	}
+	set, err := core.ParseKeySet(doc.keys, opts...)
 	if err != nil {
 		return nil, keyHint(err)
 	}

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/jwtwasm/jwtwasm/core"
-	"github.com/jwtwasm/jwtwasm/core/abi"
+	"github.com/jwtwasm/jwtwasm/host"
 )
 
 const inspectAbout = `
@@ -36,7 +36,7 @@ func runInspect(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	eng, err := pickEngine(engineName)
+	eng, err := pickEngine(e, engineName)
 	if err != nil {
 		return err
 	}
@@ -48,30 +48,37 @@ func runInspect(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	req := &abi.InspectRequest{Token: token, NowMillis: clk().UnixMilli()}
+	opts := []host.CallOption{host.WithTime(clk())}
 	if keyFile != "" {
 		ks := keySources{key: keyFile, passphraseFile: passFile}
 		doc, err := ks.document(e)
 		if err != nil {
 			return err
 		}
-		req.Key, req.Passphrase = doc.Keys, doc.Passphrase
+		opts = append(append(opts, host.WithKeys(doc.keys)), doc.opts()...)
 	}
-	in, err := eng.inspect(e.ctx, req)
+	in, err := eng.Inspect(e.ctx, token, opts...)
 	if err != nil {
 		return rejected(keyHint(err))
 	}
 	if asJSON {
+		// Arrays, never null, whatever the engine.
+		if in.Dates == nil {
+			in.Dates = []core.DateClaim{}
+		}
+		if in.Findings == nil {
+			in.Findings = []core.Finding{}
+		}
 		out := map[string]any{
-			"header":         json.RawMessage(in.Header),
+			"header":         json.RawMessage(in.Header.JSON()),
 			"signature_size": in.SignatureSize,
 			"dates":          in.Dates,
 			"findings":       in.Findings,
 		}
 		if in.Claims != nil {
-			out["claims"] = json.RawMessage(in.Claims)
+			out["claims"] = json.RawMessage(in.Claims.JSON())
 		} else {
-			out["payload"] = in.Payload
+			out["payload"] = string(in.Payload)
 		}
 		writeJSON(e.stdout, out)
 		return nil
@@ -80,11 +87,11 @@ func runInspect(e *env, args []string) error {
 	return nil
 }
 
-func printInspection(w io.Writer, in *abi.InspectResult, color bool) {
+func printInspection(w io.Writer, in *core.Inspection, color bool) {
 	c := palette(color)
-	fmt.Fprintf(w, "%sHeader%s\n%s\n", c.bold, c.reset, indentJSON(in.Header))
+	fmt.Fprintf(w, "%sHeader%s\n%s\n", c.bold, c.reset, indentJSON(in.Header.JSON()))
 	if in.Claims != nil {
-		fmt.Fprintf(w, "\n%sClaims%s\n%s\n", c.bold, c.reset, indentJSON(in.Claims))
+		fmt.Fprintf(w, "\n%sClaims%s\n%s\n", c.bold, c.reset, indentJSON(in.Claims.JSON()))
 	} else {
 		fmt.Fprintf(w, "\n%sPayload%s (not a JSON claims set)\n%q\n", c.bold, c.reset, in.Payload)
 	}

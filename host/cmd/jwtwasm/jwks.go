@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/jwtwasm/jwtwasm/core"
-	"github.com/jwtwasm/jwtwasm/core/ops"
 )
 
 const jwksAbout = `
@@ -145,7 +144,7 @@ func runJWKSRotate(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	next, err := ops.GenerateKey(&req)
+	next, err := core.GenerateKey(req)
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	"github.com/jwtwasm/jwtwasm/core"
-	"github.com/jwtwasm/jwtwasm/core/abi"
+	"github.com/jwtwasm/jwtwasm/host"
 )
 
 const jwsAbout = `
@@ -59,7 +59,7 @@ func runJWSVerify(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	eng, err := pickEngine(engineName)
+	eng, err := pickEngine(e, engineName)
 	if err != nil {
 		return err
 	}
@@ -77,11 +77,11 @@ func runJWSVerify(e *env, args []string) error {
 	}
 	// The JWS layer has no claims: the verifier's claim rules never run.
 	p := core.Policy{Algorithms: algs, Critical: crit, MaxTokenSize: maxSize, AllowWeakKeys: allowWeak, AllowNoExpiry: true}
-	v, err := eng.newVerifier(e.ctx, &abi.VerifierRequest{KeysRequest: doc, Policy: abi.PolicyFrom(p), Crypto: cryptoName})
+	v, err := eng.NewVerifier(e.ctx, doc.keys, p, append(doc.opts(), host.WithCrypto(cryptoName))...)
 	if err != nil {
 		return keyHint(err)
 	}
-	jws, err := v.verifyJWS(e.ctx, token)
+	jws, err := v.VerifyJWS(e.ctx, token)
 	if err != nil {
 		return rejected(err)
 	}
@@ -116,7 +116,7 @@ func runJWSSign(e *env, args []string) error {
 	if len(pos) != 1 {
 		return usageError("jws sign takes one FILE or - (the payload), got %d arguments", len(pos))
 	}
-	eng, err := pickEngine(engineName)
+	eng, err := pickEngine(e, engineName)
 	if err != nil {
 		return err
 	}
@@ -131,14 +131,15 @@ func runJWSSign(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	req := &abi.SignRequest{KeysRequest: doc, Payload: base64.RawURLEncoding.EncodeToString(payload), Alg: alg, Type: &typ, AllowWeakKeys: allowWeak}
-	if kid != "" {
-		req.KeyID = &kid
-	}
-	res, err := eng.sign(e.ctx, req)
+	s, err := eng.NewSigner(e.ctx, doc.keys, doc.opts()...)
 	if err != nil {
 		return keyHint(err)
 	}
-	_, err = fmt.Fprintln(e.stdout, res.Token)
+	defer s.Close(e.ctx)
+	token, err := s.SignJWS(e.ctx, payload, signOptions(alg, kid, typ, allowWeak)...)
+	if err != nil {
+		return keyHint(err)
+	}
+	_, err = fmt.Fprintln(e.stdout, token)
 	return err
 }

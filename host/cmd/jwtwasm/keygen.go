@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/jwtwasm/jwtwasm/core"
-	"github.com/jwtwasm/jwtwasm/core/abi"
+	"github.com/jwtwasm/jwtwasm/host"
 )
 
 const keygenAbout = `
@@ -38,10 +38,10 @@ func (k *keyParamFlags) addFlags(fs *flag.FlagSet) {
 	fs.StringVar(&k.use, "use", "sig", "JWK \"use\"; empty to leave it out")
 }
 
-// request turns the flags into a key request; like is the key to resemble
+// request turns the flags into key parameters; like is the key to resemble
 // when no type is given (for rotation), or nil.
-func (k *keyParamFlags) request(like *core.Key) (abi.KeygenRequest, error) {
-	r := abi.KeygenRequest{Alg: k.alg, Bits: k.bits, Curve: k.curve, KeyID: k.kid, Use: k.use}
+func (k *keyParamFlags) request(like *core.Key) (core.KeyParams, error) {
+	r := core.KeyParams{Alg: k.alg, Bits: k.bits, Curve: k.curve, KeyID: k.kid, Use: k.use}
 	switch {
 	case k.typ != "":
 		switch strings.ToLower(k.typ) {
@@ -113,7 +113,7 @@ func runKeygen(e *env, args []string) error {
 	if pass != nil && format != "pem" && format != "" {
 		return usageError("only PEM private keys can be encrypted; use --format pem")
 	}
-	eng, err := pickEngine(engineName)
+	eng, err := pickEngine(e, engineName)
 	if err != nil {
 		return err
 	}
@@ -135,8 +135,14 @@ func runKeygen(e *env, args []string) error {
 	if pub != "" && (req.Type == core.KeyTypeOct || core.IsSymmetric(req.Alg)) {
 		return usageError("an HMAC secret has no public key; drop --pub")
 	}
-	req.Format, req.PEMFormat, req.Passphrase = format, pemFormat, string(pass)
-	res, err := eng.keygen(e.ctx, &req)
+	var opts []host.CallOption
+	if format == "pem" {
+		opts = append(opts, host.WithPEMFormat(pemFormat))
+	}
+	if pass != nil {
+		opts = append(opts, host.WithPassphrase(pass))
+	}
+	res, err := eng.GenerateKey(e.ctx, req, core.KeyFormat(format), opts...)
 	if err != nil {
 		return err
 	}
@@ -149,7 +155,7 @@ func runKeygen(e *env, args []string) error {
 		return err
 	}
 	if out != "" {
-		fmt.Fprintf(e.stderr, "jwtwasm: wrote %s key %s to %s\n", describeKeyInfo(res.Type, res.Bits, res.Curve), res.KeyID, out)
+		fmt.Fprintf(e.stderr, "jwtwasm: wrote %s key %s to %s\n", describeKeyInfo(res.Info.Type, res.Info.Bits, res.Info.Curve), res.Info.KeyID, out)
 	}
 	return nil
 }

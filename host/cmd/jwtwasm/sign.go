@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/jwtwasm/jwtwasm/core"
-	"github.com/jwtwasm/jwtwasm/core/abi"
+	"github.com/jwtwasm/jwtwasm/host"
 )
 
 const signAbout = `
@@ -50,7 +50,7 @@ func runSign(e *env, args []string) error {
 	if len(pos) > 0 {
 		return usageError("sign takes no arguments, got %q", pos)
 	}
-	eng, err := pickEngine(engineName)
+	eng, err := pickEngine(e, engineName)
 	if err != nil {
 		return err
 	}
@@ -96,15 +96,26 @@ func runSign(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	req := &abi.SignRequest{KeysRequest: doc, Claims: payload, Alg: alg, Type: &typ, AllowWeakKeys: allowWeak}
-	if kid != "" {
-		req.KeyID = &kid
-	}
-	res, err := eng.sign(e.ctx, req)
+	token, err := host.Sign(e.ctx, eng, doc.keys, payload, append(doc.opts(), signOptions(alg, kid, typ, allowWeak)...)...)
 	if err != nil {
 		return keyHint(err)
 	}
-	token := res.Token
 	_, err = fmt.Fprintln(e.stdout, token)
 	return err
+}
+
+// signOptions turns the sign flags into the engines' options: an empty
+// --kid keeps the key's own.
+func signOptions(alg, kid, typ string, allowWeak bool) []host.CallOption {
+	opts := []host.CallOption{host.WithType(typ)}
+	if alg != "" {
+		opts = append(opts, host.WithAlgorithm(alg))
+	}
+	if kid != "" {
+		opts = append(opts, host.WithKeyID(kid))
+	}
+	if allowWeak {
+		opts = append(opts, host.AllowWeakKeys())
+	}
+	return opts
 }

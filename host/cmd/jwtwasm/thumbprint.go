@@ -25,7 +25,7 @@ func runThumbprint(e *env, args []string) error {
 	if len(pos) != 1 {
 		return usageError("thumbprint takes one FILE or -, got %d arguments", len(pos))
 	}
-	eng, err := pickEngine(engineName)
+	eng, err := pickEngine(e, engineName)
 	if err != nil {
 		return err
 	}
@@ -34,12 +34,12 @@ func runThumbprint(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := eng.thumbprint(e.ctx, &doc)
+	infos, err := eng.Thumbprints(e.ctx, doc.keys, doc.opts()...)
 	if err != nil {
 		return keyHint(err)
 	}
-	for _, k := range res.Keys {
-		if len(res.Keys) == 1 {
+	for _, k := range infos {
+		if len(infos) == 1 {
 			fmt.Fprintln(e.stdout, k.Thumbprint)
 		} else {
 			fmt.Fprintf(e.stdout, "%s %s\n", k.Thumbprint, k.KeyID)

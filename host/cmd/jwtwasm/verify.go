@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/jwtwasm/jwtwasm/core"
-	"github.com/jwtwasm/jwtwasm/core/abi"
+	"github.com/jwtwasm/jwtwasm/host"
 )
 
 type policyFlags struct {
@@ -88,7 +88,7 @@ func runVerify(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	eng, err := pickEngine(engineName)
+	eng, err := pickEngine(e, engineName)
 	if err != nil {
 		return err
 	}
@@ -108,14 +108,14 @@ func runVerify(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	v, err := eng.newVerifier(e.ctx, &abi.VerifierRequest{KeysRequest: doc, Policy: abi.PolicyFrom(policy), Crypto: cryptoName})
+	v, err := eng.NewVerifier(e.ctx, doc.keys, policy, append(doc.opts(), host.WithCrypto(cryptoName))...)
 	if err != nil {
 		if isURL(keys.jwks) && core.CodeOf(err) == core.CodeInvalidKey {
 			return withHint(err, fmt.Sprintf("the document at %s is not a usable JWKS", keys.jwks))
 		}
 		return keyHint(err)
 	}
-	tok, verr := v.verifyAt(e.ctx, token, now())
+	tok, verr := v.VerifyAt(e.ctx, token, now())
 	if verr != nil && tok == nil {
 		return rejected(verr)
 	}

@@ -7,6 +7,7 @@ package guest
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,7 +21,6 @@ import (
 
 	"github.com/jwtwasm/jwtwasm/core"
 	"github.com/jwtwasm/jwtwasm/core/abi"
-	"github.com/jwtwasm/jwtwasm/core/ops"
 )
 
 // MaxVerifiers bounds the live verifier handles of one instance, so that a
@@ -34,6 +34,9 @@ type Guest struct {
 	verifiers map[int32]*prepared
 	signers   map[int32]*core.Key
 	next      int32
+	// in and out are the buffers of VerifyInput, kept across calls so that
+	// the hot path allocates neither (abi.ExportInput, ExportVerifyInput).
+	in, out []byte
 }
 
 // prepared is a verifier and the key set it was made from, to report
@@ -245,13 +248,27 @@ func (g *Guest) newVerifier(r *abi.VerifierRequest) []byte {
 	if len(g.verifiers) >= MaxVerifiers {
 		return badRequest("%d verifiers are live, the most one instance holds (MaxVerifiers): free some", MaxVerifiers)
 	}
-	v, set, err := ops.NewVerifier(r)
+	v, set, err := newVerifier(r)
 	if err != nil {
 		return errResult(err)
 	}
-	h := g.handle()
-	g.verifiers[h] = &prepared{v: v, keys: set.Keys(), alg: r.Policy.Algorithms[0], crypto: r.Crypto, cached: r.Cache > 0}
-	return okResult(abi.HandleResult{Handle: h})
+	res := abi.HandleResult{}
+	if r.ReturnKeys {
+		if res.Keys, err = plainKeys(set); err != nil {
+			return errResult(err)
+		}
+	}
+	res.Handle = g.handle()
+	g.verifiers[res.Handle] = &prepared{v: v, keys: set.Keys(), alg: r.Policy.Algorithms[0], crypto: r.Crypto, cached: r.Cache > 0}
+	return okResult(res)
+}
+
+// plainKeys writes set as a plain JWKS, private members and all: what a
+// host needs to prepare the same state in another instance without the
+// passphrase.
+func plainKeys(set *core.KeySet) (string, error) {
+	b, err := set.MarshalJSON()
+	return string(b), err
 }
 
 // handle returns the next free handle.
@@ -267,17 +284,23 @@ func (g *Guest) handle() int32 {
 	}
 }
 
-func (g *Guest) newSigner(r *abi.KeysRequest) []byte {
+func (g *Guest) newSigner(r *abi.SignerRequest) []byte {
 	if len(g.signers) >= MaxVerifiers {
 		return badRequest("%d signers are live, the most one instance holds (MaxVerifiers): free some", MaxVerifiers)
 	}
-	key, err := ops.SigningKey(*r)
+	key, set, err := signingKey(r.KeysRequest)
 	if err != nil {
 		return errResult(err)
 	}
-	h := g.handle()
-	g.signers[h] = key
-	return okResult(abi.HandleResult{Handle: h})
+	res := abi.HandleResult{KeyID: key.KeyID()}
+	if r.ReturnKeys {
+		if res.Keys, err = plainKeys(set); err != nil {
+			return errResult(err)
+		}
+	}
+	res.Handle = g.handle()
+	g.signers[res.Handle] = key
+	return okResult(res)
 }
 
 func (g *Guest) freeSigner(r *abi.HandleRequest) []byte {
@@ -292,7 +315,11 @@ func (g *Guest) freeSigner(r *abi.HandleRequest) []byte {
 // the request's key document.
 func (g *Guest) sign(r *abi.SignRequest) []byte {
 	if r.Handle == 0 {
-		return answer(ops.Sign(r))
+		key, _, err := signingKey(r.KeysRequest)
+		if err != nil {
+			return errResult(err)
+		}
+		return answer(signWith(key, r))
 	}
 	if r.Keys != "" {
 		return badRequest("a sign request names a signer handle or keys, not both")
@@ -301,7 +328,7 @@ func (g *Guest) sign(r *abi.SignRequest) []byte {
 	if key == nil {
 		return badRequest("no signer with handle %d (freed already, or never made)", r.Handle)
 	}
-	return answer(ops.SignWith(key, r))
+	return answer(signWith(key, r))
 }
 
 func (g *Guest) freeVerifier(r *abi.HandleRequest) []byte {
@@ -335,6 +362,53 @@ func (g *Guest) Verify(handle int32, nowMillis int64, token []byte) []byte {
 	out := make([]byte, 0, len(h)+len(c)+2*len(tok.Key.KeyID())+64)
 	out = append(out, abi.StatusOK, '{')
 	return appendToken(out, tok, index)
+}
+
+// Input returns the input buffer of VerifyInput, grown to hold at least
+// size bytes; nil if size is negative or over abi.MaxAlloc.
+func (g *Guest) Input(size int32) []byte {
+	if size < 0 || size > abi.MaxAlloc {
+		return nil
+	}
+	if int(size) > cap(g.in) || g.in == nil {
+		g.in = make([]byte, max(int(size), 1))
+	}
+	return g.in[:cap(g.in)]
+}
+
+// VerifyInput verifies the first size bytes of the input buffer with the
+// verifier behind handle, as Verify does, and writes the result into the
+// output buffer it returns, which the next call reuses. A success is laid
+// out as abi.VerifiedLayout says.
+func (g *Guest) VerifyInput(handle int32, nowMillis int64, size int32) []byte {
+	if size < 0 || int(size) > len(g.in) {
+		return badRequest("input of %d bytes: the input buffer (%s) holds %d", size, abi.ExportInput, len(g.in))
+	}
+	p := g.verifiers[handle]
+	if p == nil {
+		return badRequest("no verifier with handle %d (freed already, or never made)", handle)
+	}
+	var now time.Time // the verifier's clock
+	if nowMillis != 0 {
+		now = time.UnixMilli(nowMillis)
+	}
+	tok, err := p.v.VerifyAt(p.tokenText(g.in[:size]), now)
+	if tok == nil {
+		return errResult(err)
+	}
+	index := slices.Index(p.keys, tok.Key)
+	if err != nil {
+		return result(core.CodeOf(err), errorBody(err, tok, index))
+	}
+	h, c := tok.Header.JSON(), tok.Claims.JSON()
+	out := g.out[:0]
+	out = append(out, abi.StatusOK)
+	out = binary.LittleEndian.AppendUint32(out, uint32(index))
+	out = binary.LittleEndian.AppendUint32(out, uint32(len(h)))
+	out = append(out, h...)
+	out = append(out, c...)
+	g.out = out
+	return out
 }
 
 // VerifyJWS runs the JWS layer of the verifier behind handle: any payload

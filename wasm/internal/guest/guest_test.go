@@ -3,6 +3,7 @@ package guest
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -307,7 +308,7 @@ func TestHandles(t *testing.T) {
 		code core.Code
 		msg  string
 	}{
-		{"no keys", verifierReq(nil, p), core.CodeInvalidArgument, `no "keys"`},
+		{"no keys", verifierReq(nil, p), core.CodeInvalidKey, "not a JWK, a JWKS or a PEM key"},
 		{"bad keys", verifierReq([]byte("nope"), p), core.CodeInvalidKey, ""},
 		{"no algorithms", verifierReq(f.jwks, abi.Policy{}), core.CodeInvalidArgument, "no algorithm"},
 		{"alg none", verifierReq(f.jwks, abi.Policy{Algorithms: []string{"none"}}), core.CodeInvalidArgument, `"none" is never allowed`},
@@ -441,7 +442,7 @@ func TestSign(t *testing.T) {
 		{name: "public key", req: abi.SignRequest{KeysRequest: abi.KeysRequest{Keys: string(f.jwks)}, Claims: claims},
 			code: core.CodeInvalidKey, msgOnFail: "no private key"},
 		{name: "no keys", req: abi.SignRequest{Claims: claims},
-			code: core.CodeInvalidArgument, msgOnFail: `no "keys"`},
+			code: core.CodeInvalidKey, msgOnFail: "not a JWK, a JWKS or a PEM key"},
 		{name: "claims not an object", req: abi.SignRequest{KeysRequest: abi.KeysRequest{Keys: string(f.private)}, Claims: json.RawMessage(`[1]`)},
 			code: core.CodeInvalidArgument, msgOnFail: "not a JSON object"},
 	} {
@@ -547,8 +548,8 @@ func TestConvert(t *testing.T) {
 	}
 	want(t, conv(two, "jwk"), core.CodeInvalidArgument, "holds 2 keys", nil)
 	want(t, conv(string(readKey(t, "oct512.jwk")), "public-jwks"), core.CodeInvalidKey, "only HMAC secrets", nil)
-	want(t, conv(string(f.jwks), "der"), core.CodeInvalidArgument, `convert to "der"`, nil)
-	want(t, conv("", "jwks"), core.CodeInvalidArgument, `no "keys"`, nil)
+	want(t, conv(string(f.jwks), "der"), core.CodeInvalidArgument, `key format "der"`, nil)
+	want(t, conv("", "jwks"), core.CodeInvalidKey, "not a JWK, a JWKS or a PEM key", nil)
 }
 
 func TestThumbprint(t *testing.T) {
@@ -601,9 +602,9 @@ func TestSigners(t *testing.T) {
 	}
 	want(t, call(t, g, abi.OpSign, abi.SignRequest{Handle: h.Handle, KeysRequest: abi.KeysRequest{Keys: string(f.private)}, Claims: claims}),
 		core.CodeInvalidArgument, "not both", nil)
-	want(t, call(t, g, abi.OpVerifierFree, abi.HandleRequest(h)), core.CodeInvalidArgument, "no verifier", nil)
-	want(t, call(t, g, abi.OpSignerFree, abi.HandleRequest(h)), abi.StatusOK, "", nil)
-	want(t, call(t, g, abi.OpSignerFree, abi.HandleRequest(h)), core.CodeInvalidArgument, "no signer", nil)
+	want(t, call(t, g, abi.OpVerifierFree, abi.HandleRequest{Handle: h.Handle}), core.CodeInvalidArgument, "no verifier", nil)
+	want(t, call(t, g, abi.OpSignerFree, abi.HandleRequest{Handle: h.Handle}), abi.StatusOK, "", nil)
+	want(t, call(t, g, abi.OpSignerFree, abi.HandleRequest{Handle: h.Handle}), core.CodeInvalidArgument, "no signer", nil)
 	want(t, call(t, g, abi.OpSign, abi.SignRequest{Handle: h.Handle, Claims: claims}), core.CodeInvalidArgument, "no signer", nil)
 	want(t, call(t, g, abi.OpSignerNew, abi.KeysRequest{Keys: string(f.jwks)}), core.CodeInvalidKey, "no private key", nil)
 }
@@ -621,4 +622,58 @@ func TestAppendJSONString(t *testing.T) {
 			t.Errorf("appendJSONString(%q) reads back as %q", s, back)
 		}
 	}
+}
+
+// TestVerifyInput checks the one-call hot path: the input buffer grows and
+// is reused, a success is laid out as abi.VerifiedLayout says with the
+// same header and claims as Verify, and failures are Verify's.
+func TestVerifyInput(t *testing.T) {
+	g := New()
+	f := newFixture(t, "ec-p256.pem", "")
+	policy := abi.Policy{Algorithms: []string{"ES256"}, Issuer: "https://issuer.example"}
+	nowMillis := now.UnixMilli()
+	var h abi.HandleResult
+	want(t, call(t, g, abi.OpVerifierNew, abi.VerifierRequest{KeysRequest: abi.KeysRequest{Keys: string(f.jwks)}, Policy: policy, ReturnKeys: true}), abi.StatusOK, "", &h)
+	if set, err := core.ParseKeySet([]byte(h.Keys)); err != nil || set.Len() == 0 {
+		t.Fatalf("return_keys gave %q: %v", h.Keys, err)
+	}
+	if g.Input(-1) != nil || g.Input(abi.MaxAlloc+1) != nil {
+		t.Error("Input takes a negative size or one over MaxAlloc")
+	}
+	in := g.Input(int32(len(f.token)))
+	if len(in) < len(f.token) {
+		t.Fatalf("Input(%d) gave %d bytes", len(f.token), len(in))
+	}
+	if again := g.Input(1); &again[0] != &in[0] {
+		t.Error("a smaller Input did not reuse the buffer")
+	}
+	copy(in, f.token)
+	res := g.VerifyInput(h.Handle, nowMillis, int32(len(f.token)))
+	if res[0] != abi.StatusOK || len(res) < abi.VerifiedLayout {
+		t.Fatalf("VerifyInput: %q", res)
+	}
+	var vr abi.VerifyResult
+	want(t, split(t, g.Verify(h.Handle, nowMillis, []byte(f.token))), abi.StatusOK, "", &vr)
+	hlen := binary.LittleEndian.Uint32(res[5:])
+	if index := binary.LittleEndian.Uint32(res[1:]); int(index) != vr.KeyIndex {
+		t.Errorf("key index %d, Verify's %d", index, vr.KeyIndex)
+	}
+	body := res[abi.VerifiedLayout:]
+	if string(body[:hlen]) != string(vr.Header) || string(body[hlen:]) != string(vr.Claims) {
+		t.Errorf("header and claims %q, Verify's %s %s", body, vr.Header, vr.Claims)
+	}
+	again := g.VerifyInput(h.Handle, nowMillis, int32(len(f.token)))
+	if &again[0] != &res[0] {
+		t.Error("the result buffer was not reused")
+	}
+	// Tamper with the signature: another base64url character, never itself.
+	if in[len(f.token)-2] == 'A' {
+		in[len(f.token)-2] = 'B'
+	} else {
+		in[len(f.token)-2] = 'A'
+	}
+	want(t, split(t, g.VerifyInput(h.Handle, nowMillis, int32(len(f.token)))), core.CodeBadSignature, "", nil)
+	want(t, split(t, g.VerifyInput(h.Handle+100, nowMillis, 1)), core.CodeInvalidArgument, "no verifier", nil)
+	want(t, split(t, g.VerifyInput(h.Handle, nowMillis, int32(len(in)+1))), core.CodeInvalidArgument, "input buffer", nil)
+	want(t, split(t, g.VerifyInput(h.Handle, nowMillis, -1)), core.CodeInvalidArgument, "input buffer", nil)
 }
