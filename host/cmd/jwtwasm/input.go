@@ -131,6 +131,11 @@ type keySources struct {
 	secretFile     string // --secret-file: raw HMAC secret
 	passphraseFile string
 	timeout        time.Duration
+
+	// encrypted is set by document when the key document holds an
+	// encrypted PEM private key and no passphrase was given: the
+	// situation in which keyHint names the passphrase flags.
+	encrypted bool
 }
 
 // addFlags registers the key flags; verification also takes --jwks.
@@ -194,6 +199,7 @@ func (k *keySources) document(e *env) (abi.KeysRequest, error) {
 	if err != nil {
 		return abi.KeysRequest{}, err
 	}
+	k.encrypted = pass == nil && isEncryptedPEM(data)
 	return abi.KeysRequest{Keys: string(data), Passphrase: string(pass)}, nil
 }
 
@@ -206,14 +212,15 @@ func (k *keySources) load(e *env) (*core.KeySet, error) {
 	}
 	set, err := ops.ParseKeys(doc)
 	if err != nil {
-		return nil, keyHint(err)
+		return nil, k.keyHint(err)
 	}
 	return set, nil
 }
 
-// keyHint adds a hint naming the fix to key errors that have one.
-func keyHint(err error) error {
-	if strings.Contains(core.MessageOf(err), "no passphrase") {
+// keyHint adds a hint naming the fix to key errors that have one, chosen
+// by the error's code and what document saw, never by its message.
+func (k *keySources) keyHint(err error) error {
+	if core.CodeOf(err) == core.CodeInvalidKey && k.encrypted {
 		return withHint(err, "use --passphrase-file FILE or set "+passphraseEnv)
 	}
 	return err

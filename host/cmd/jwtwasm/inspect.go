@@ -49,8 +49,8 @@ func runInspect(e *env, args []string) error {
 		return err
 	}
 	req := &abi.InspectRequest{Token: token, NowMillis: clk().UnixMilli()}
+	ks := keySources{key: keyFile, passphraseFile: passFile}
 	if keyFile != "" {
-		ks := keySources{key: keyFile, passphraseFile: passFile}
 		doc, err := ks.document(e)
 		if err != nil {
 			return err
@@ -59,7 +59,7 @@ func runInspect(e *env, args []string) error {
 	}
 	in, err := eng.inspect(e.ctx, req)
 	if err != nil {
-		return rejected(keyHint(err))
+		return rejected(ks.keyHint(err))
 	}
 	if asJSON {
 		out := map[string]any{

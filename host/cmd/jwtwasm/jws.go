@@ -79,7 +79,7 @@ func runJWSVerify(e *env, args []string) error {
 	p := core.Policy{Algorithms: algs, Critical: crit, MaxTokenSize: maxSize, AllowWeakKeys: allowWeak, AllowNoExpiry: true}
 	v, err := eng.newVerifier(e.ctx, &abi.VerifierRequest{KeysRequest: doc, Policy: abi.PolicyFrom(p), Crypto: cryptoName})
 	if err != nil {
-		return keyHint(err)
+		return keys.keyHint(err)
 	}
 	jws, err := v.verifyJWS(e.ctx, token)
 	if err != nil {
@@ -137,7 +137,7 @@ func runJWSSign(e *env, args []string) error {
 	}
 	res, err := eng.sign(e.ctx, req)
 	if err != nil {
-		return keyHint(err)
+		return keys.keyHint(err)
 	}
 	_, err = fmt.Fprintln(e.stdout, res.Token)
 	return err

@@ -102,7 +102,7 @@ func runSign(e *env, args []string) error {
 	}
 	res, err := eng.sign(e.ctx, req)
 	if err != nil {
-		return keyHint(err)
+		return keys.keyHint(err)
 	}
 	token := res.Token
 	_, err = fmt.Fprintln(e.stdout, token)

@@ -36,7 +36,7 @@ func runThumbprint(e *env, args []string) error {
 	}
 	res, err := eng.thumbprint(e.ctx, &doc)
 	if err != nil {
-		return keyHint(err)
+		return ks.keyHint(err)
 	}
 	for _, k := range res.Keys {
 		if len(res.Keys) == 1 {

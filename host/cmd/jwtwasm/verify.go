@@ -113,7 +113,7 @@ func runVerify(e *env, args []string) error {
 		if isURL(keys.jwks) && core.CodeOf(err) == core.CodeInvalidKey {
 			return withHint(err, fmt.Sprintf("the document at %s is not a usable JWKS", keys.jwks))
 		}
-		return keyHint(err)
+		return keys.keyHint(err)
 	}
 	tok, verr := v.verifyAt(e.ctx, token, now())
 	if verr != nil && tok == nil {
