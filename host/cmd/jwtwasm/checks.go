@@ -1,6 +1,17 @@
 package main
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jwtwasm/jwtwasm/core"
+	"github.com/jwtwasm/jwtwasm/core/abi"
+	"github.com/jwtwasm/jwtwasm/core/ops"
+)
 
 // isPEM reports whether data holds a PEM block.
 func isPEM(data []byte) bool { return bytes.Contains(data, []byte("-----BEGIN ")) }
@@ -11,4 +22,98 @@ func isPEM(data []byte) bool { return bytes.Contains(data, []byte("-----BEGIN ")
 func isEncryptedPEM(data []byte) bool {
 	return bytes.Contains(data, []byte("-----BEGIN ENCRYPTED PRIVATE KEY-----")) ||
 		bytes.Contains(data, []byte("Proc-Type: 4,ENCRYPTED"))
+}
+
+// tokenText trims a token read from source (a file, "-" for standard
+// input, or "" for an argument) and strips a "Bearer " prefix, as pasted
+// from an Authorization header (RFC 6750 §2.1; the scheme is
+// case-insensitive). Nothing at all is an input error, not a malformed
+// token.
+func tokenText(s, source string) (string, error) {
+	s = strings.TrimSpace(s)
+	const scheme = "Bearer"
+	if len(s) >= len(scheme) && strings.EqualFold(s[:len(scheme)], scheme) &&
+		(len(s) == len(scheme) || s[len(scheme)] == ' ' || s[len(scheme)] == '\t') {
+		s = strings.TrimSpace(s[len(scheme):])
+	}
+	if s == "" {
+		switch source {
+		case "-":
+			return "", withHint(inputError("no token on standard input"), "pipe the token in, or pass it as an argument")
+		case "":
+			return "", inputError("the token argument is empty")
+		}
+		return "", inputError("%q holds no token: it is empty", source)
+	}
+	return s, nil
+}
+
+// goMinRSABits is the smallest RSA key Go's crypto/rsa signs or verifies
+// with (Go 1.24 and later refuse smaller keys unless GODEBUG=rsa1024min=0),
+// whatever --allow-weak-keys says.
+const goMinRSABits = 1024
+
+// refuseUnusableRSA returns a weak_key error if doc holds an RSA key
+// smaller than goMinRSABits. --allow-weak-keys lets keys of 1024 to 2047
+// bits through core's own check, but below 1024 bits crypto/rsa refuses
+// every signature: signing would fail as an internal error and every
+// verification as a bad signature. A document that does not parse is left
+// to the engine to report.
+func refuseUnusableRSA(doc abi.KeysRequest) error {
+	set, err := ops.ParseKeys(doc)
+	if err != nil {
+		return nil
+	}
+	for _, k := range set.Keys() {
+		if k.Type() == core.KeyTypeRSA && k.Bits() < goMinRSABits {
+			return withHint(&cliError{code: core.CodeWeakKey,
+				msg: fmt.Sprintf("RSA key %q has %d bits: Go's crypto/rsa refuses keys under %d bits, even with --allow-weak-keys", k.KeyID(), k.Bits(), goMinRSABits)},
+				"--allow-weak-keys accepts RSA keys of 1024 to 2047 bits only; make a new key with: jwtwasm keygen --type rsa")
+		}
+	}
+	return nil
+}
+
+// weakKeyCheck runs refuseUnusableRSA when --allow-weak-keys is set
+// (without it, core refuses every RSA key under 2048 bits itself).
+func weakKeyCheck(allowWeak bool, doc abi.KeysRequest) error {
+	if !allowWeak {
+		return nil
+	}
+	return refuseUnusableRSA(doc)
+}
+
+// claimHint adds hints to a verdict that has a fix in a flag, chosen by
+// the error's codes and by what the (signature-checked) token holds.
+func claimHint(verr error, token string, pf *policyFlags) error {
+	if !errors.Is(verr, core.CodeMissingClaim) {
+		return verr
+	}
+	if !pf.allowNoExp && !tokenHasClaim(token, "exp") {
+		verr = withHint(verr, "if this issuer's tokens have no exp on purpose, accept them with --allow-no-exp (such a token never expires)")
+	}
+	if pf.maxAge > 0 && !tokenHasClaim(token, "iat") {
+		verr = withHint(verr, "--max-age needs an iat claim; drop --max-age for tokens without one")
+	}
+	return verr
+}
+
+// tokenHasClaim reports whether a compact token's payload is a JSON object
+// with member name. It decodes without checking anything: use it only to
+// choose a hint.
+func tokenHasClaim(token, name string) bool {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return false
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return false
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(payload, &m) != nil {
+		return false
+	}
+	_, ok := m[name]
+	return ok
 }

@@ -88,7 +88,7 @@ func readToken(e *env, args []string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		return strings.TrimSpace(string(data)), nil
+		return tokenText(string(data), arg)
 	}
 	if strings.Count(arg, ".") < 2 {
 		if _, err := os.Stat(arg); err != nil && (strings.ContainsAny(arg, `/\`) || filepath.Ext(arg) != "") {
@@ -96,7 +96,7 @@ func readToken(e *env, args []string) (string, error) {
 		}
 		return "", inputError("%q is neither a file nor a token", arg)
 	}
-	return strings.TrimSpace(arg), nil
+	return tokenText(arg, "")
 }
 
 func isFile(path string) bool {

@@ -75,6 +75,9 @@ func runJWSVerify(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := weakKeyCheck(allowWeak, doc); err != nil {
+		return err
+	}
 	// The JWS layer has no claims: the verifier's claim rules never run.
 	p := core.Policy{Algorithms: algs, Critical: crit, MaxTokenSize: maxSize, AllowWeakKeys: allowWeak, AllowNoExpiry: true}
 	v, err := eng.newVerifier(e.ctx, &abi.VerifierRequest{KeysRequest: doc, Policy: abi.PolicyFrom(p), Crypto: cryptoName})
@@ -129,6 +132,9 @@ func runJWSSign(e *env, args []string) error {
 	}
 	doc, err := keys.document(e)
 	if err != nil {
+		return err
+	}
+	if err := weakKeyCheck(allowWeak, doc); err != nil {
 		return err
 	}
 	req := &abi.SignRequest{KeysRequest: doc, Payload: base64.RawURLEncoding.EncodeToString(payload), Alg: alg, Type: &typ, AllowWeakKeys: allowWeak}

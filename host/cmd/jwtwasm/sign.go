@@ -96,6 +96,9 @@ func runSign(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := weakKeyCheck(allowWeak, doc); err != nil {
+		return err
+	}
 	req := &abi.SignRequest{KeysRequest: doc, Claims: payload, Alg: alg, Type: &typ, AllowWeakKeys: allowWeak}
 	if kid != "" {
 		req.KeyID = &kid

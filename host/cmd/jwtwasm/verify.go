@@ -108,6 +108,9 @@ func runVerify(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := weakKeyCheck(pf.allowWeak, doc); err != nil {
+		return err
+	}
 	v, err := eng.newVerifier(e.ctx, &abi.VerifierRequest{KeysRequest: doc, Policy: abi.PolicyFrom(policy), Crypto: cryptoName})
 	if err != nil {
 		if isURL(keys.jwks) && core.CodeOf(err) == core.CodeInvalidKey {
@@ -117,6 +120,9 @@ func runVerify(e *env, args []string) error {
 	}
 	tok, verr := v.verifyAt(e.ctx, token, now())
 	if verr != nil && tok == nil {
+		if !e.json {
+			verr = claimHint(verr, token, &pf)
+		}
 		return rejected(verr)
 	}
 	if e.json {
@@ -136,7 +142,7 @@ func runVerify(e *env, args []string) error {
 		return nil
 	}
 	if verr != nil {
-		return rejected(verr)
+		return rejected(claimHint(verr, token, &pf))
 	}
 	_, err = fmt.Fprintf(e.stdout, "%s\n", indentJSON(tok.Claims.JSON()))
 	return err

@@ -297,7 +297,7 @@ func TestVerifyTokenSources(t *testing.T) {
 		{"stdin with newline", "-", f.token + "\n", exitOK},
 		{"expired from a file", expiredFile, "", exitRejected},
 		{"expired from stdin", "-", expired, exitRejected},
-		{"empty stdin", "-", "", exitRejected},
+		{"empty stdin", "-", "", exitUsage}, // no token at all: an input error
 		{"missing file", filepath.Join(f.dir, "nope.jwt"), "", exitUsage},
 		{"directory", f.dir, "", exitUsage},
 	}
