@@ -48,6 +48,59 @@ func tokenText(s, source string) (string, error) {
 	return s, nil
 }
 
+// readSecret reads an HMAC secret file, refusing an empty one and one that
+// holds a key document: a public key used as an HMAC secret lets anyone
+// who has the public key forge tokens (RFC 8725 §3.1).
+func readSecret(e *env, path string) ([]byte, error) {
+	data, err := readSource(e, path)
+	if err != nil {
+		return nil, err
+	}
+	if len(data) == 0 {
+		return nil, &cliError{code: core.CodeInvalidKey, msg: fmt.Sprintf("secret file %s is empty", displayName(path))}
+	}
+	what := ""
+	switch {
+	case isPEM(data):
+		what = "a PEM key"
+	default:
+		if kind := jsonKeyKind(data); kind != "" {
+			what = kind
+		}
+	}
+	if what == "" {
+		return data, nil
+	}
+	return nil, &cliError{
+		code: core.CodeInvalidKey,
+		msg:  fmt.Sprintf("secret file %s holds %s, not a raw HMAC secret: a key used as an HMAC secret is the algorithm-confusion attack (RFC 8725 §3.1)", displayName(path), what),
+		hints: []string{
+			"give a key file with --key FILE (or --jwks FILE) and its own algorithm, e.g. --alg RS256 or ES256",
+			"an HMAC secret in a JWK (kty \"oct\") is read with --key FILE",
+		},
+	}
+}
+
+// jsonKeyKind returns "a JWK" or "a JWKS" if data is a JSON object with a
+// "kty" or a "keys" member, or "".
+func jsonKeyKind(data []byte) string {
+	t := bytes.TrimSpace(data)
+	if len(t) == 0 || t[0] != '{' {
+		return ""
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(t, &m) != nil {
+		return ""
+	}
+	if _, ok := m["keys"]; ok {
+		return "a JWKS"
+	}
+	if _, ok := m["kty"]; ok {
+		return "a JWK"
+	}
+	return ""
+}
+
 // goMinRSABits is the smallest RSA key Go's crypto/rsa signs or verifies
 // with (Go 1.24 and later refuse smaller keys unless GODEBUG=rsa1024min=0),
 // whatever --allow-weak-keys says.

@@ -167,7 +167,7 @@ func (k *keySources) document(e *env) (abi.KeysRequest, error) {
 	switch {
 	case k.secretFile != "":
 		// A raw secret becomes a JWK, the form every engine reads.
-		data, err := readSource(e, k.secretFile)
+		data, err := readSecret(e, k.secretFile)
 		if err != nil {
 			return abi.KeysRequest{}, err
 		}

@@ -40,6 +40,40 @@ func TestTokenInput(t *testing.T) {
 	wantExit(t, jw(t, "", "inspect", "Bearer "+f.token), exitOK, "")
 }
 
+// TestSecretFileRefusals: an HMAC secret file that is empty, or that holds
+// a key document, is refused by name (RFC 8725 §3.1: a public key used as
+// an HMAC secret lets its holders forge tokens).
+func TestSecretFileRefusals(t *testing.T) {
+	t.Parallel()
+	f := newVerifyFixture(t)
+	dir := t.TempDir()
+	pemKey := filepath.Join(dir, "public.pem")
+	mustRun(t, "", "keygen", "-o", filepath.Join(dir, "key.pem"), "--pub", pemKey)
+	jwk := filepath.Join(dir, "public.jwk")
+	mustRun(t, "", "keygen", "--format", "jwk", "-o", filepath.Join(dir, "key.jwk"), "--pub", jwk)
+	for _, tt := range []struct {
+		name, file, want string
+	}{
+		{"empty", writeFile(t, dir, "empty.bin", nil), "is empty"},
+		{"PEM public key", pemKey, "holds a PEM key"},
+		{"JWK", jwk, "holds a JWK"},
+		{"JWKS", f.keys.public, "holds a JWKS"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			for _, args := range [][]string{
+				{"sign", "--secret-file", tt.file, "--alg", "HS256"},
+				{"verify", "--secret-file", tt.file, "--alg", "HS256", f.token},
+			} {
+				msg := wantExit(t, jw(t, "", args...), exitUsage, "invalid_key")
+				if !strings.Contains(msg, tt.want) || !strings.Contains(msg, tt.file) {
+					t.Errorf("%s: message %q does not contain %q and the file name", args[0], msg, tt.want)
+				}
+			}
+		})
+	}
+}
+
 // TestMissingExpHint: a token without exp is refused with a hint naming
 // --allow-no-exp, and only then.
 func TestMissingExpHint(t *testing.T) {
