@@ -2,13 +2,10 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -131,6 +128,7 @@ type keySources struct {
 	secretFile     string // --secret-file: raw HMAC secret
 	passphraseFile string
 	timeout        time.Duration
+	allowHTTP      bool // --allow-http: fetch --jwks over plain http from a host that is not loopback
 
 	// encrypted is set by document when the key document holds an
 	// encrypted PEM private key and no passphrase was given: the
@@ -146,6 +144,7 @@ func (k *keySources) addFlags(fs *flag.FlagSet, verifying bool) {
 	if verifying {
 		fs.StringVar(&k.jwks, "jwks", "", "key set `FILE|URL`: a JWKS file, or an http(s) URL to fetch it from")
 		fs.DurationVar(&k.timeout, "timeout", 10*time.Second, "time limit for fetching --jwks from a URL")
+		fs.BoolVar(&k.allowHTTP, "allow-http", false, "fetch --jwks over plain http from a host that is not loopback (keys an attacker on the path can replace)")
 	}
 }
 
@@ -181,7 +180,7 @@ func (k *keySources) document(e *env) (abi.KeysRequest, error) {
 		}
 		return abi.KeysRequest{Keys: string(jwk)}, nil
 	case k.jwks != "" && isURL(k.jwks):
-		data, err := fetchJWKS(e.ctx, k.jwks, k.timeout)
+		data, err := fetchJWKS(e.ctx, k.jwks, k.timeout, k.allowHTTP)
 		if err != nil {
 			return abi.KeysRequest{}, err
 		}
@@ -224,45 +223,6 @@ func (k *keySources) keyHint(err error) error {
 		return withHint(err, "use --passphrase-file FILE or set "+passphraseEnv)
 	}
 	return err
-}
-
-func isURL(s string) bool {
-	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
-}
-
-// fetchJWKS gets a JWKS over HTTP(S) with a timeout and the key set size
-// limit.
-func fetchJWKS(ctx context.Context, raw string, timeout time.Duration) ([]byte, error) {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return nil, inputError("bad JWKS URL %q", raw)
-	}
-	if timeout <= 0 {
-		timeout = 10 * time.Second
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return nil, inputError("bad JWKS URL %q: %v", raw, err)
-	}
-	req.Header.Set("Accept", "application/jwk-set+json, application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, inputError("fetching JWKS: %v", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, inputError("fetching JWKS from %s: HTTP status %s", raw, resp.Status)
-	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, core.MaxKeySetSize+1))
-	if err != nil {
-		return nil, inputError("fetching JWKS from %s: %v", raw, err)
-	}
-	if len(data) > core.MaxKeySetSize {
-		return nil, &cliError{code: core.CodeTooLarge, msg: fmt.Sprintf("JWKS at %s is over %d bytes (MaxKeySetSize)", raw, core.MaxKeySetSize)}
-	}
-	return data, nil
 }
 
 // parseTime reads an RFC 3339 time or Unix seconds.
