@@ -278,60 +278,6 @@ func readJSONArg(e *env, arg string) ([]byte, error) {
 	return data, err
 }
 
-// writeOutput writes data to path atomically (temp file, then rename), or
-// to stdout for "" or "-". It refuses to replace a file unless force.
-func writeOutput(e *env, path string, data []byte, mode os.FileMode, force bool) error {
-	if path == "" || path == "-" {
-		_, err := e.stdout.Write(data)
-		return err
-	}
-	if err := refuseExisting(path, force); err != nil {
-		return err
-	}
-	return atomicWrite(path, data, mode)
-}
-
-// refuseExisting returns an error if path (a file, not stdout) exists and
-// force is not set.
-func refuseExisting(path string, force bool) error {
-	if force || path == "" || path == "-" {
-		return nil
-	}
-	if _, err := os.Lstat(path); err == nil {
-		return withHint(inputError("%q exists; not replacing it", path), "use --force to replace it")
-	}
-	return nil
-}
-
-func atomicWrite(path string, data []byte, mode os.FileMode) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
-	if err != nil {
-		return inputError("cannot write %s", describePathErr(path, err))
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // no-op after the rename
-	if err := f.Chmod(mode); err != nil {
-		f.Close()
-		return inputError("cannot write %q: %v", path, err)
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return inputError("cannot write %q: %v", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return inputError("cannot write %q: %v", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return inputError("cannot write %q: %v", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return inputError("cannot write %q: %v", path, err)
-	}
-	return nil
-}
-
 func writeJSON(w io.Writer, v any) {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {

@@ -128,6 +128,9 @@ func runJWKSRotate(e *env, args []string) error {
 	if keep < 0 {
 		return usageError("--keep %d: want 0 or more", keep)
 	}
+	if samePath(out, pos[0]) {
+		out = "" // -o naming the input: rotate it in place
+	}
 	if err := refuseExisting(out, force); err != nil {
 		return err
 	}
@@ -157,11 +160,13 @@ func runJWKSRotate(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	dest := pos[0]
+	// The input set is replaced in place, as documented; an -o file only
+	// with --force.
+	dest, replace := pos[0], true
 	if out != "" {
-		dest = out
+		dest, replace = out, force
 	}
-	if err := atomicWrite(dest, append(indentJSON(b), '\n'), 0o600); err != nil {
+	if err := atomicWrite(dest, append(indentJSON(b), '\n'), 0o600, replace); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "active key: %s (%s)\n", next.KeyID(), describeKey(next))

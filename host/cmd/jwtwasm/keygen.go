@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/jwtwasm/jwtwasm/core"
@@ -99,8 +100,12 @@ func runKeygen(e *env, args []string) error {
 	if len(pos) > 0 {
 		return usageError("keygen takes no arguments, got %q", pos)
 	}
-	// Check both outputs before writing either: a refusal must not leave a
-	// new public key beside the old private key.
+	if samePath(out, pub) {
+		return usageError("-o and --pub name the same file %q: the public key would replace the private key", out)
+	}
+	// Check both outputs before making the key, and write both before
+	// either appears: a refusal must not leave a new public key beside the
+	// old private key.
 	for _, p := range []string{out, pub} {
 		if err := refuseExisting(p, force); err != nil {
 			return err
@@ -140,12 +145,7 @@ func runKeygen(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if pub != "" {
-		if err := writeOutput(e, pub, []byte(res.Public), 0o644, force); err != nil {
-			return err
-		}
-	}
-	if err := writeOutput(e, out, []byte(res.Private), 0o600, force); err != nil {
+	if err := writeKeyPair(e, out, []byte(res.Private), pub, []byte(res.Public), force); err != nil {
 		return err
 	}
 	if out != "" {
@@ -166,4 +166,54 @@ func describeKeyInfo(kty string, bits int, curve string) string {
 		return "Ed25519"
 	}
 	return fmt.Sprintf("%d-bit secret", bits)
+}
+
+// writeKeyPair writes a private key to out (stdout for "") with mode 0600
+// and, if pub is set, its public key to pub (stdout for "-") with mode
+// 0644. Both files are written before either takes its name; if the second
+// cannot take its name, the first is removed again (unless it replaced a
+// file, with force).
+func writeKeyPair(e *env, out string, private []byte, pub string, public []byte, force bool) error {
+	var pending []*pendingFile
+	defer func() {
+		for _, p := range pending {
+			p.abort()
+		}
+	}()
+	for _, f := range []struct {
+		path string
+		data []byte
+		mode os.FileMode
+	}{{out, private, 0o600}, {pub, public, 0o644}} {
+		if f.path == "" || f.path == "-" {
+			continue
+		}
+		p, err := prepareFile(f.path, f.data, f.mode, force)
+		if err != nil {
+			return err
+		}
+		pending = append(pending, p)
+	}
+	var done []string
+	for _, p := range pending {
+		if err := p.commit(); err != nil {
+			if !force {
+				for _, d := range done {
+					os.Remove(d)
+				}
+			}
+			return err
+		}
+		done = append(done, p.path)
+	}
+	if pub == "-" {
+		if _, err := e.stdout.Write(public); err != nil {
+			return err
+		}
+	}
+	if out == "" || out == "-" {
+		_, err := e.stdout.Write(private)
+		return err
+	}
+	return nil
 }
