@@ -170,3 +170,41 @@ func tokenHasClaim(token, name string) bool {
 	_, ok := m[name]
 	return ok
 }
+
+// A passphrase applies only where a PEM private key is written or read.
+// JWTWASM_PASSPHRASE is set once for a shell and so is ignored wherever
+// it does not apply; --passphrase-file is given for one command and so is
+// refused there, as a flag that does nothing.
+
+// writePassphrase returns the passphrase to encrypt a key written in
+// format with, or nil.
+func writePassphrase(e *env, file, format string) ([]byte, error) {
+	if format != "pem" {
+		if file != "" {
+			return nil, usageError("--passphrase-file does not apply to --format %s: only a PEM private key is encrypted", format)
+		}
+		return nil, nil
+	}
+	return passphrase(e, file)
+}
+
+// passphraseApplies refuses --passphrase-file for a key source that is
+// never a PEM: a secret, a JWKS URL, or (with data) a JWK or JWKS file.
+func (k *keySources) passphraseApplies(data []byte) error {
+	if k.passphraseFile == "" {
+		return nil
+	}
+	switch {
+	case k.secretFile != "":
+		return usageError("--passphrase-file does not apply to --secret-file: a raw secret is not encrypted")
+	case k.jwks != "" && isURL(k.jwks):
+		return usageError("--passphrase-file does not apply to a JWKS URL: a published key set holds no private key")
+	case data != nil && !isPEM(data):
+		path := k.key
+		if path == "" {
+			path = k.jwks
+		}
+		return usageError("--passphrase-file does not apply to %s: it is not a PEM file, and only PEM private keys are encrypted", displayName(path))
+	}
+	return nil
+}

@@ -163,6 +163,9 @@ func (k *keySources) document(e *env) (abi.KeysRequest, error) {
 	if n > 1 {
 		return abi.KeysRequest{}, inputError("give only one of --key, --jwks and --secret-file")
 	}
+	if err := k.passphraseApplies(nil); err != nil {
+		return abi.KeysRequest{}, err
+	}
 	switch {
 	case k.secretFile != "":
 		// A raw secret becomes a JWK, the form every engine reads.
@@ -192,6 +195,9 @@ func (k *keySources) document(e *env) (abi.KeysRequest, error) {
 	}
 	data, err := readSource(e, path)
 	if err != nil {
+		return abi.KeysRequest{}, err
+	}
+	if err := k.passphraseApplies(data); err != nil {
 		return abi.KeysRequest{}, err
 	}
 	pass, err := passphrase(e, k.passphraseFile)

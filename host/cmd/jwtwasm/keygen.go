@@ -16,7 +16,9 @@ Ed25519, or an HMAC secret. Its kid is its RFC 7638 thumbprint unless --kid
 says otherwise. Write it as PEM (PKCS#8, or PKCS#1 / SEC1 with --pem-format),
 as a JWK, or as a key set (JWKS) ready for "jwtwasm sign" and "jwtwasm jwks
 rotate". With --passphrase-file (or JWTWASM_PASSPHRASE) a PEM private key is
-encrypted as PKCS#8 with PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC).`
+encrypted as PKCS#8 with PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC). A JWK or
+JWKS is never encrypted: there JWTWASM_PASSPHRASE is ignored and
+--passphrase-file refused.`
 
 const keygenExamples = `  jwtwasm keygen --alg ES256 --format jwks -o signing.jwks
   jwtwasm keygen --type rsa --bits 3072 -o key.pem --pub public.pem
@@ -111,13 +113,6 @@ func runKeygen(e *env, args []string) error {
 			return err
 		}
 	}
-	pass, err := passphrase(e, passFile)
-	if err != nil {
-		return err
-	}
-	if pass != nil && format != "pem" && format != "" {
-		return usageError("only PEM private keys can be encrypted; use --format pem")
-	}
 	eng, err := pickEngine(engineName)
 	if err != nil {
 		return err
@@ -139,6 +134,10 @@ func runKeygen(e *env, args []string) error {
 	}
 	if pub != "" && (req.Type == core.KeyTypeOct || core.IsSymmetric(req.Alg)) {
 		return usageError("an HMAC secret has no public key; drop --pub")
+	}
+	pass, err := writePassphrase(e, passFile, format)
+	if err != nil {
+		return err
 	}
 	req.Format, req.PEMFormat, req.Passphrase = format, pemFormat, string(pass)
 	res, err := eng.keygen(e.ctx, &req)
