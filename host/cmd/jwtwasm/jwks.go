@@ -20,6 +20,7 @@ Work with key sets (JWKS, RFC 7517 §5).
   retire FILE KID     keep key KID public only: tokens it signed still
                       verify, and it signs no more
   remove FILE KID     drop key KID: tokens it signed no longer verify
+                      (a kid may start with "-": put -- before it)
 
 A signing set has its active private key first; "jwtwasm sign --key FILE"
 signs with it, and new tokens carry its kid. A staged key is a private key
@@ -36,8 +37,8 @@ const jwksExamples = `  jwtwasm jwks public signing.jwks > public.jwks
   jwtwasm jwks rotate --stage signing.jwks   # publish, wait for caches, then:
   jwtwasm jwks rotate signing.jwks           # the staged key signs from now on
   jwtwasm jwks rotate --alg RS256 --bits 3072 --keep 2 signing.jwks
-  jwtwasm jwks retire signing.jwks 1XXI_owceTvTipm5E3MNU8GnjPemORDoYUJcBTUeofY
-  jwtwasm jwks remove signing.jwks 1XXI_owceTvTipm5E3MNU8GnjPemORDoYUJcBTUeofY`
+  jwtwasm jwks retire signing.jwks -- 1XXI_owceTvTipm5E3MNU8GnjPemORDoYUJcBTUeofY
+  jwtwasm jwks remove signing.jwks -- 1XXI_owceTvTipm5E3MNU8GnjPemORDoYUJcBTUeofY`
 
 func runJWKS(e *env, args []string) error {
 	if len(args) == 0 {

@@ -69,7 +69,7 @@ func TestJWKSRetireRemove(t *testing.T) {
 	mustRun(t, "", "jwks", "rotate", "--stage", k.signing)
 	staged := parseJWKS(t, readFile(t, k.signing)).Keys[1]["kid"].(string)
 
-	r := jw(t, "", "jwks", "retire", k.signing, staged)
+	r := jw(t, "", "jwks", "retire", k.signing, "--", staged)
 	wantExit(t, r, exitOK, "")
 	set := parseJWKS(t, readFile(t, k.signing))
 	if len(set.Keys) != 2 || set.Keys[1]["kid"] != staged {
@@ -86,7 +86,7 @@ func TestJWKSRetireRemove(t *testing.T) {
 
 	// The active key is neither retired nor removed; unknown kids neither.
 	for _, cmd := range []string{"retire", "remove"} {
-		r := jw(t, "", "jwks", cmd, k.signing, active)
+		r := jw(t, "", "jwks", cmd, k.signing, "--", active) // a kid may start with "-"
 		if msg := wantExit(t, r, exitUsage, "invalid_argument"); !strings.Contains(msg, "active signing key") {
 			t.Errorf("%s active: %q", cmd, msg)
 		}
@@ -97,7 +97,7 @@ func TestJWKSRetireRemove(t *testing.T) {
 	public := filepath.Join(dir, "now.jwks")
 	mustRun(t, "", "jwks", "public", k.signing, "-o", public)
 	wantExit(t, jw(t, "", "verify", "--jwks", public, "--alg", "ES256", "--now", at(time.Minute), old), exitOK, "")
-	r = jw(t, "", "jwks", "remove", k.signing, k.kid)
+	r = jw(t, "", "jwks", "remove", k.signing, "--", k.kid)
 	wantExit(t, r, exitOK, "")
 	if !strings.Contains(r.stdout, "removed: "+k.kid) {
 		t.Errorf("remove reported:\n%s", r.stdout)
