@@ -36,6 +36,9 @@ func runInspect(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := inspectFlagsApply(keyFile, passFile); err != nil {
+		return err
+	}
 	eng, err := pickEngine(engineName)
 	if err != nil {
 		return err

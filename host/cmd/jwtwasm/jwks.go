@@ -79,6 +79,9 @@ func runJWKSPublic(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := refuseForceWithoutOutput(fs, out); err != nil {
+		return err
+	}
 	if len(pos) != 1 {
 		return usageError("jwks public takes one FILE or -, got %d arguments", len(pos))
 	}
@@ -103,6 +106,9 @@ func runJWKSMerge(e *env, args []string) error {
 	fs.BoolVar(&force, "force", false, "replace the output file if it exists")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
+		return err
+	}
+	if err := refuseForceWithoutOutput(fs, out); err != nil {
 		return err
 	}
 	if len(pos) == 0 {

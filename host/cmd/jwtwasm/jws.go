@@ -59,6 +59,12 @@ func runJWSVerify(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := fetchFlagsApply(fs, &keys); err != nil {
+		return err
+	}
+	if err := checkMaxSize(maxSize); err != nil {
+		return err
+	}
 	eng, err := pickEngine(engineName)
 	if err != nil {
 		return err

@@ -79,7 +79,7 @@ func (k *keyParamFlags) request(like *core.Key) (abi.KeygenRequest, error) {
 	default:
 		r.Type = core.KeyTypeEC
 	}
-	return r, nil
+	return r, k.applies(r)
 }
 
 func runKeygen(e *env, args []string) error {
@@ -134,6 +134,9 @@ func runKeygen(e *env, args []string) error {
 	}
 	if pub != "" && (req.Type == core.KeyTypeOct || core.IsSymmetric(req.Alg)) {
 		return usageError("an HMAC secret has no public key; drop --pub")
+	}
+	if err := keygenFlagsApply(fs, format, out, pub); err != nil {
+		return err
 	}
 	pass, err := writePassphrase(e, passFile, format)
 	if err != nil {

@@ -51,8 +51,12 @@ func (o *setOutput) addFlags(fs *flag.FlagSet, what string) {
 	fs.BoolVar(&o.force, "force", false, "replace the -o file if it exists")
 }
 
-// check refuses an existing -o file early, before any work.
-func (o *setOutput) check(input string) error {
+// check refuses --force without -o and an existing -o file, early,
+// before any work.
+func (o *setOutput) check(fs *flag.FlagSet, input string) error {
+	if err := refuseForceWithoutOutput(fs, o.out); err != nil {
+		return err
+	}
 	if samePath(o.out, input) {
 		o.out = "" // -o naming the input: change it in place
 	}
@@ -111,7 +115,7 @@ func runJWKSRotate(e *env, args []string) error {
 	if len(pos) != 1 || pos[0] == "-" {
 		return usageError("jwks rotate takes one key set FILE")
 	}
-	if err := out.check(pos[0]); err != nil {
+	if err := out.check(fs, pos[0]); err != nil {
 		return err
 	}
 	set, err := loadSigningSet(e, pos[0])
@@ -222,7 +226,7 @@ func runJWKSDrop(e *env, name string, args []string) error {
 	if len(pos) != 2 || pos[0] == "-" {
 		return usageError("jwks %s takes a key set FILE and a KID, got %d arguments", name, len(pos))
 	}
-	if err := out.check(pos[0]); err != nil {
+	if err := out.check(fs, pos[0]); err != nil {
 		return err
 	}
 	set, err := loadSigningSet(e, pos[0])

@@ -50,6 +50,9 @@ func runSign(e *env, args []string) error {
 	if len(pos) > 0 {
 		return usageError("sign takes no arguments, got %q", pos)
 	}
+	if err := signFlagsApply(fs); err != nil {
+		return err
+	}
 	eng, err := pickEngine(engineName)
 	if err != nil {
 		return err

@@ -88,6 +88,12 @@ func runVerify(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := fetchFlagsApply(fs, &keys); err != nil {
+		return err
+	}
+	if err := checkMaxSize(pf.maxSize); err != nil {
+		return err
+	}
 	eng, err := pickEngine(engineName)
 	if err != nil {
 		return err
