@@ -32,8 +32,13 @@ func runInspect(e *env, args []string) error {
 	fs.StringVar(&passFile, "passphrase-file", "", "`FILE` holding the passphrase of an encrypted --key")
 	fs.StringVar(&now, "now", "", "judge dates as of this `TIME` (RFC 3339 or Unix seconds)")
 	fs.BoolVar(&asJSON, "json", false, "print the inspection as JSON")
+	var out outputFile
+	out.addFlags(fs, "the inspection")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
+		return err
+	}
+	if err := out.start(e, fs); err != nil {
 		return err
 	}
 	if err := inspectFlagsApply(keyFile, passFile); err != nil {

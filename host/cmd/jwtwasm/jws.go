@@ -55,8 +55,13 @@ func runJWSVerify(e *env, args []string) error {
 	fs.BoolVar(&e.json, "json", false, "print {\"valid\":…, \"header\":…, \"payload\": base64url, \"error\":…} on stdout")
 	engineFlag(fs, &engineName)
 	cryptoFlag(fs, &cryptoName)
+	var out outputFile
+	out.addFlags(fs, "the payload (or the --json report)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
+		return err
+	}
+	if err := out.start(e, fs); err != nil {
 		return err
 	}
 	if err := fetchFlagsApply(fs, &keys); err != nil {
@@ -118,8 +123,13 @@ func runJWSSign(e *env, args []string) error {
 	fs.StringVar(&typ, "typ", "", "header typ (default: none, the payload is not a JWT)")
 	fs.BoolVar(&allowWeak, "allow-weak-keys", false, "sign with an RSA key under 2048 bits (legacy only)")
 	engineFlag(fs, &engineName)
+	var out outputFile
+	out.addFlags(fs, "the JWS")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
+		return err
+	}
+	if err := out.start(e, fs); err != nil {
 		return err
 	}
 	if len(pos) != 1 {

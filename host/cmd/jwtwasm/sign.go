@@ -43,8 +43,13 @@ func runSign(e *env, args []string) error {
 	fs.StringVar(&typ, "typ", "JWT", "header typ, e.g. at+jwt; empty to leave it out")
 	fs.StringVar(&now, "now", "", "sign as of this `TIME` instead of now (RFC 3339 or Unix seconds)")
 	fs.BoolVar(&allowWeak, "allow-weak-keys", false, "sign with an RSA key under 2048 bits (legacy only)")
+	var out outputFile
+	out.addFlags(fs, "the token")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
+		return err
+	}
+	if err := out.start(e, fs); err != nil {
 		return err
 	}
 	if len(pos) > 0 {

@@ -84,8 +84,13 @@ func runVerify(e *env, args []string) error {
 	engineFlag(fs, &engineName)
 	cryptoFlag(fs, &cryptoName)
 	fs.BoolVar(&e.json, "json", false, "print {\"valid\":…, \"claims\":…, \"error\":…} on stdout")
+	var out outputFile
+	out.addFlags(fs, "the claims (or the --json report)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
+		return err
+	}
+	if err := out.start(e, fs); err != nil {
 		return err
 	}
 	if err := fetchFlagsApply(fs, &keys); err != nil {
