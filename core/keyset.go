@@ -82,14 +82,78 @@ func (s *KeySet) Public() *KeySet {
 // parts of the current keys, newest first: tokens signed with them still
 // verify, and new tokens carry next's key ID. If keep is positive, at most
 // keep retiring keys are kept. Secrets stay whole, since a secret is also
-// what verifies.
+// what verifies. [KeySet.Promote] is Rotate where keep 0 keeps none.
 func (s *KeySet) Rotate(next *Key, keep int) (*KeySet, error) {
-	if next == nil || !next.IsPrivate() {
+	if next == nil {
+		return nil, newError(CodeInvalidArgument, "the new active key must be a private key or a secret")
+	}
+	if keep <= 0 {
+		keep = -1
+	}
+	return s.Promote(next, keep)
+}
+
+// Staged returns the staged key, or nil: a private key second in a signing
+// set, after the active key. [KeySet.Public] publishes it, so verifiers
+// learn it before it signs, but signers keep signing with the active key
+// until [KeySet.Promote] makes the staged key active. [KeySet.Stage] puts
+// it there. Secrets are never staged: a retiring secret stays whole, so a
+// second secret is a retiring one.
+func (s *KeySet) Staged() *Key {
+	if s.Active() == nil || len(s.keys) < 2 {
+		return nil
+	}
+	if k := s.keys[1]; k.IsPrivate() && k.kty != KeyTypeOct {
+		return k
+	}
+	return nil
+}
+
+// Stage returns a new set with next staged (see [KeySet.Staged]) after the
+// active key, which stays active; the retiring keys follow as they are. A
+// negative keep keeps every retiring key; otherwise at most keep.
+func (s *KeySet) Stage(next *Key, keep int) (*KeySet, error) {
+	active := s.Active()
+	switch {
+	case active == nil:
+		return nil, newError(CodeInvalidArgument, "the set has no active private key to stage a key behind")
+	case next == nil || !next.IsPrivate():
+		return nil, newError(CodeInvalidArgument, "the staged key must be a private key")
+	case next.kty == KeyTypeOct || active.kty == KeyTypeOct:
+		return nil, newError(CodeInvalidArgument, "secrets cannot be staged: a staged secret and a retiring one look alike")
+	case s.Staged() != nil:
+		return nil, newError(CodeInvalidArgument, "key %q is already staged", s.Staged().kid)
+	}
+	keys := []*Key{active, next}
+	for _, k := range s.keys[1:] {
+		if keep >= 0 && len(keys)-2 >= keep {
+			break
+		}
+		keys = append(keys, k)
+	}
+	return NewKeySet(keys...)
+}
+
+// Promote returns a new set whose active key is next, or the staged key if
+// next is nil, followed by the public parts of the other keys, newest
+// first, as [KeySet.Rotate] does. A negative keep keeps every retiring key;
+// otherwise at most keep (0 keeps none).
+func (s *KeySet) Promote(next *Key, keep int) (*KeySet, error) {
+	if next == nil {
+		next = s.Staged()
+		if next == nil {
+			return nil, newError(CodeInvalidArgument, "the set has no staged key to promote")
+		}
+	}
+	if !next.IsPrivate() {
 		return nil, newError(CodeInvalidArgument, "the new active key must be a private key or a secret")
 	}
 	keys := []*Key{next}
 	for _, k := range s.keys {
-		if keep > 0 && len(keys) > keep {
+		if k == next {
+			continue
+		}
+		if keep >= 0 && len(keys)-1 >= keep {
 			break
 		}
 		if p := k.Public(); p != nil {
@@ -99,6 +163,50 @@ func (s *KeySet) Rotate(next *Key, keep int) (*KeySet, error) {
 		}
 	}
 	return NewKeySet(keys...)
+}
+
+// Retire returns a new set in which the key kid keeps only its public
+// part: tokens it signed still verify, and it signs no more (a staged key
+// is unstaged but stays published). The active key cannot be retired, nor
+// a secret, which has no public part.
+func (s *KeySet) Retire(kid string) (*KeySet, error) {
+	i, err := s.changeable(kid)
+	if err != nil {
+		return nil, err
+	}
+	k := s.keys[i]
+	if k.kty == KeyTypeOct {
+		return nil, newError(CodeInvalidArgument, "key %q is a secret, which has no public part to keep: remove it instead", kid)
+	}
+	keys := append([]*Key(nil), s.keys...)
+	keys[i] = k.Public()
+	return NewKeySet(keys...)
+}
+
+// Remove returns a new set without the key kid: tokens it signed no longer
+// verify. The active key cannot be removed.
+func (s *KeySet) Remove(kid string) (*KeySet, error) {
+	i, err := s.changeable(kid)
+	if err != nil {
+		return nil, err
+	}
+	keys := append(append([]*Key(nil), s.keys[:i]...), s.keys[i+1:]...)
+	return NewKeySet(keys...)
+}
+
+// changeable returns the index of the key kid, or an error if there is
+// none or it is the active key.
+func (s *KeySet) changeable(kid string) (int, error) {
+	for i, k := range s.keys {
+		if k.kid != kid {
+			continue
+		}
+		if i == 0 && s.Active() != nil {
+			return 0, newError(CodeInvalidArgument, "key %q is the active signing key", kid)
+		}
+		return i, nil
+	}
+	return 0, newError(CodeInvalidArgument, "no key %q in the set", kid)
 }
 
 // MergeKeySets returns the union of sets, in order. The same key found

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -118,6 +119,110 @@ func TestRotateSecrets(t *testing.T) {
 	v := mustVerifier(t, rotated, Policy{Algorithms: []string{"HS256"}}, WithClock(at(testNow)))
 	if _, err := v.Verify(mustSign(t, s1, validClaims(t))); err != nil {
 		t.Errorf("old secret's token: %v", err)
+	}
+}
+
+// TestStageAndPromote: a staged key is published but does not sign until
+// Promote makes it active; keep bounds the retiring keys, 0 keeping none.
+func TestStageAndPromote(t *testing.T) {
+	t.Parallel()
+	k1 := fixedKey(t, "p256").WithKeyID("k1")
+	k2, _ := GenerateKey(KeyParams{Type: KeyTypeEC})
+	k3, _ := GenerateKey(KeyParams{Type: KeyTypeOKP})
+	rotated, err := mustSet(t, k1).Rotate(k2, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rotated.Staged() != nil {
+		t.Fatal("a rotated set has a staged key")
+	}
+	staged, err := rotated.Stage(k3, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if staged.Active() != k2 || staged.Staged() != k3 {
+		t.Fatalf("after Stage: active %v, staged %v", staged.Active(), staged.Staged())
+	}
+	if want := []string{k2.KeyID(), k3.KeyID(), "k1"}; !reflect.DeepEqual(kids(staged), want) {
+		t.Fatalf("staged kids = %q, want %q", kids(staged), want)
+	}
+	if pub := staged.Public().Lookup(k3.KeyID()); pub == nil || pub.IsPrivate() {
+		t.Error("the staged key is not published as a public key")
+	}
+	if _, err := staged.Stage(k1, -1); !errors.Is(err, CodeInvalidArgument) {
+		t.Errorf("a second Stage: %v", err)
+	}
+	if got, _ := rotated.Stage(k3, 0); !reflect.DeepEqual(kids(got), []string{k2.KeyID(), k3.KeyID()}) {
+		t.Errorf("Stage keep=0: %q", kids(got))
+	}
+
+	promoted, err := staged.Promote(nil, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{k3.KeyID(), k2.KeyID(), "k1"}; !reflect.DeepEqual(kids(promoted), want) {
+		t.Fatalf("promoted kids = %q, want %q", kids(promoted), want)
+	}
+	if promoted.Active() != k3 || promoted.Staged() != nil || promoted.Lookup(k2.KeyID()).IsPrivate() {
+		t.Error("after Promote: the staged key is not active alone")
+	}
+	if got, _ := staged.Promote(nil, 0); !reflect.DeepEqual(kids(got), []string{k3.KeyID()}) {
+		t.Errorf("Promote keep=0: %q, want the new active key only", kids(got))
+	}
+	if got, _ := staged.Promote(nil, 1); !reflect.DeepEqual(kids(got), []string{k3.KeyID(), k2.KeyID()}) {
+		t.Errorf("Promote keep=1: %q", kids(got))
+	}
+	if _, err := rotated.Promote(nil, -1); !errors.Is(err, CodeInvalidArgument) {
+		t.Errorf("Promote without a staged key: %v", err)
+	}
+	// Secrets are never staged.
+	s1 := fixedKey(t, "oct")
+	s2, _ := GenerateKey(KeyParams{Type: KeyTypeOct})
+	if _, err := mustSet(t, s1).Stage(s2, -1); !errors.Is(err, CodeInvalidArgument) {
+		t.Errorf("Stage of a secret: %v", err)
+	}
+	if r, _ := mustSet(t, s1).Rotate(s2, 0); r.Staged() != nil {
+		t.Error("a retiring secret counts as staged")
+	}
+}
+
+// TestRetireAndRemove: a retired key keeps its public part, a removed one
+// is gone; neither may touch the active key.
+func TestRetireAndRemove(t *testing.T) {
+	t.Parallel()
+	k1 := fixedKey(t, "p256").WithKeyID("k1")
+	k2, _ := GenerateKey(KeyParams{Type: KeyTypeOKP})
+	staged, err := mustSet(t, k1).Stage(k2, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	retired, err := staged.Retire(k2.KeyID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k := retired.Lookup(k2.KeyID()); k == nil || k.IsPrivate() || retired.Staged() != nil {
+		t.Errorf("Retire: %v", retired)
+	}
+	removed, err := staged.Remove(k2.KeyID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(kids(removed), []string{"k1"}) {
+		t.Errorf("Remove: %q", kids(removed))
+	}
+	for _, f := range []func(string) (*KeySet, error){staged.Retire, staged.Remove} {
+		_, err := f("k1")
+		wantCode(t, err, CodeInvalidArgument)
+		_, err = f("nope")
+		wantCode(t, err, CodeInvalidArgument)
+	}
+	s1 := fixedKey(t, "oct")
+	s2, _ := GenerateKey(KeyParams{Type: KeyTypeOct})
+	secrets, _ := mustSet(t, s1).Rotate(s2, 0)
+	_, err = secrets.Retire(s1.KeyID())
+	wantCode(t, err, CodeInvalidArgument)
+	if got, err := secrets.Remove(s1.KeyID()); err != nil || got.Len() != 1 {
+		t.Errorf("Remove of a retiring secret: %v", err)
 	}
 }
 

@@ -11,6 +11,11 @@ const (
 	// bytes to a few KiB) and far below what would hurt.
 	DefaultMaxTokenSize = 16 << 10
 
+	// MaxTokenSizeLimit is the largest [Policy].MaxTokenSize a verifier
+	// takes: 4 MiB, the most the WebAssembly module takes in one call, so
+	// that every engine accepts the same policies.
+	MaxTokenSizeLimit = 4 << 20
+
 	// MaxJSONDepth is the deepest nesting of objects and arrays accepted in
 	// a header, a claims set or a key document.
 	MaxJSONDepth = 32

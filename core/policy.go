@@ -79,6 +79,9 @@ func (p *Policy) check() ([]*algorithm, []Rule, error) {
 	if p.MaxTokenSize < 0 || p.Leeway < 0 || p.MaxAge < 0 {
 		return nil, nil, newError(CodeInvalidArgument, "negative size, leeway or maximum age in policy")
 	}
+	if p.MaxTokenSize > MaxTokenSizeLimit {
+		return nil, nil, newError(CodeInvalidArgument, "maximum token size %d is over the limit of %d bytes (MaxTokenSizeLimit)", p.MaxTokenSize, MaxTokenSizeLimit)
+	}
 	for _, c := range p.Critical {
 		if slices.Contains(registeredHeaders, c) {
 			return nil, nil, newError(CodeInvalidArgument, "%q is a registered header and cannot be a \"crit\" extension", c)

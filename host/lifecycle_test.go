@@ -218,11 +218,22 @@ func TestContextDoneDuringCall(t *testing.T) {
 	rt := newTestRuntime(t, WithPoolSize(1))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	time.AfterFunc(time.Millisecond, cancel)
-	// An RSA key takes the module far longer than a millisecond to make.
+	// Cancel once the call holds the pool's one instance: from then on the
+	// module is making an RSA key, which takes it tens of milliseconds.
+	go func() {
+		for len(rt.idle) > 0 {
+			time.Sleep(50 * time.Microsecond)
+		}
+		cancel()
+	}()
 	key, err := rt.GenerateKey(ctx, core.KeyParams{Type: core.KeyTypeRSA}, core.FormatJWK)
 	if err != nil {
 		t.Fatalf("a call whose context ended while it ran: %v", err)
+	}
+	select {
+	case <-ctx.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the context never ended")
 	}
 	if key.Info.Type != core.KeyTypeRSA || key.Info.Bits != 2048 {
 		t.Errorf("key %+v", key.Info)

@@ -38,9 +38,6 @@ func (r *Runtime) NewVerifier(ctx context.Context, keys []byte, p core.Policy, o
 	if maxSize == 0 {
 		maxSize = core.DefaultMaxTokenSize
 	}
-	if maxSize > abi.MaxAlloc {
-		return nil, core.Errorf(core.CodeInvalidArgument, "maximum token size %d is over the module's limit of %d bytes per call", maxSize, abi.MaxAlloc)
-	}
 	req := abi.VerifierRequest{KeysRequest: kr, Policy: abi.PolicyFrom(p), Crypto: o.crypto, ReturnKeys: true}
 	body, err := jsonMarshal(req)
 	if err != nil {

@@ -9,7 +9,7 @@ import (
 // helpCommands are the argument lists that show one command's help.
 var helpCommands = [][]string{
 	{"keygen"}, {"sign"}, {"verify"}, {"inspect"}, {"thumbprint"}, {"demo"},
-	{"jwks"}, {"jwks", "public"}, {"jwks", "merge"}, {"jwks", "rotate"},
+	{"jwks"}, {"jwks", "public"}, {"jwks", "merge"}, {"jwks", "rotate"}, {"jwks", "retire"}, {"jwks", "remove"},
 }
 
 func TestHelp(t *testing.T) {

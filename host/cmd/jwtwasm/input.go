@@ -2,13 +2,10 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -86,7 +83,7 @@ func readToken(e *env, args []string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		return strings.TrimSpace(string(data)), nil
+		return tokenText(string(data), arg)
 	}
 	if strings.Count(arg, ".") < 2 {
 		if _, err := os.Stat(arg); err != nil && (strings.ContainsAny(arg, `/\`) || filepath.Ext(arg) != "") {
@@ -94,7 +91,7 @@ func readToken(e *env, args []string) (string, error) {
 		}
 		return "", inputError("%q is neither a file nor a token", arg)
 	}
-	return strings.TrimSpace(arg), nil
+	return tokenText(arg, "")
 }
 
 func isFile(path string) bool {
@@ -129,6 +126,12 @@ type keySources struct {
 	secretFile     string // --secret-file: raw HMAC secret
 	passphraseFile string
 	timeout        time.Duration
+	allowHTTP      bool // --allow-http: fetch --jwks over plain http from a host that is not loopback
+
+	// encrypted is set by document when the key document holds an
+	// encrypted PEM private key and no passphrase was given: the
+	// situation in which keyHint names the passphrase flags.
+	encrypted bool
 }
 
 // addFlags registers the key flags; verification also takes --jwks.
@@ -139,6 +142,7 @@ func (k *keySources) addFlags(fs *flag.FlagSet, verifying bool) {
 	if verifying {
 		fs.StringVar(&k.jwks, "jwks", "", "key set `FILE|URL`: a JWKS file, or an http(s) URL to fetch it from")
 		fs.DurationVar(&k.timeout, "timeout", 10*time.Second, "time limit for fetching --jwks from a URL")
+		fs.BoolVar(&k.allowHTTP, "allow-http", false, "fetch --jwks over plain http from a host that is not loopback (keys an attacker on the path can replace)")
 	}
 }
 
@@ -157,10 +161,13 @@ func (k *keySources) document(e *env) (keyDocument, error) {
 	if n > 1 {
 		return keyDocument{}, inputError("give only one of --key, --jwks and --secret-file")
 	}
+	if err := k.passphraseApplies(nil); err != nil {
+		return keyDocument{}, err
+	}
 	switch {
 	case k.secretFile != "":
 		// A raw secret becomes a JWK, the form every engine reads.
-		data, err := readSource(e, k.secretFile)
+		data, err := readSecret(e, k.secretFile)
 		if err != nil {
 			return keyDocument{}, err
 		}
@@ -174,7 +181,7 @@ func (k *keySources) document(e *env) (keyDocument, error) {
 		}
 		return keyDocument{keys: jwk}, nil
 	case k.jwks != "" && isURL(k.jwks):
-		data, err := fetchJWKS(e.ctx, k.jwks, k.timeout)
+		data, err := fetchJWKS(e.ctx, k.jwks, k.timeout, k.allowHTTP)
 		if err != nil {
 			return keyDocument{}, err
 		}
@@ -188,10 +195,14 @@ func (k *keySources) document(e *env) (keyDocument, error) {
 	if err != nil {
 		return keyDocument{}, err
 	}
+	if err := k.passphraseApplies(data); err != nil {
+		return keyDocument{}, err
+	}
 	pass, err := passphrase(e, k.passphraseFile)
 	if err != nil {
 		return keyDocument{}, err
 	}
+	k.encrypted = pass == nil && isEncryptedPEM(data)
 	return keyDocument{keys: data, passphrase: pass}, nil
 }
 
@@ -208,56 +219,18 @@ func (k *keySources) load(e *env) (*core.KeySet, error) {
 	}
 	set, err := core.ParseKeySet(doc.keys, opts...)
 	if err != nil {
-		return nil, keyHint(err)
+		return nil, k.keyHint(err)
 	}
 	return set, nil
 }
 
-// keyHint adds a hint naming the fix to key errors that have one.
-func keyHint(err error) error {
-	if strings.Contains(core.MessageOf(err), "no passphrase") {
+// keyHint adds a hint naming the fix to key errors that have one, chosen
+// by the error's code and what document saw, never by its message.
+func (k *keySources) keyHint(err error) error {
+	if core.CodeOf(err) == core.CodeInvalidKey && k.encrypted {
 		return withHint(err, "use --passphrase-file FILE or set "+passphraseEnv)
 	}
 	return err
-}
-
-func isURL(s string) bool {
-	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
-}
-
-// fetchJWKS gets a JWKS over HTTP(S) with a timeout and the key set size
-// limit.
-func fetchJWKS(ctx context.Context, raw string, timeout time.Duration) ([]byte, error) {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return nil, inputError("bad JWKS URL %q", raw)
-	}
-	if timeout <= 0 {
-		timeout = 10 * time.Second
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return nil, inputError("bad JWKS URL %q: %v", raw, err)
-	}
-	req.Header.Set("Accept", "application/jwk-set+json, application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, inputError("fetching JWKS: %v", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, inputError("fetching JWKS from %s: HTTP status %s", raw, resp.Status)
-	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, core.MaxKeySetSize+1))
-	if err != nil {
-		return nil, inputError("fetching JWKS from %s: %v", raw, err)
-	}
-	if len(data) > core.MaxKeySetSize {
-		return nil, &cliError{code: core.CodeTooLarge, msg: fmt.Sprintf("JWKS at %s is over %d bytes (MaxKeySetSize)", raw, core.MaxKeySetSize)}
-	}
-	return data, nil
 }
 
 // parseTime reads an RFC 3339 time or Unix seconds.
@@ -311,60 +284,6 @@ func readJSONArg(e *env, arg string) ([]byte, error) {
 		return nil, inputError("%s is empty: want a JSON object", displayName(path))
 	}
 	return data, err
-}
-
-// writeOutput writes data to path atomically (temp file, then rename), or
-// to stdout for "" or "-". It refuses to replace a file unless force.
-func writeOutput(e *env, path string, data []byte, mode os.FileMode, force bool) error {
-	if path == "" || path == "-" {
-		_, err := e.stdout.Write(data)
-		return err
-	}
-	if err := refuseExisting(path, force); err != nil {
-		return err
-	}
-	return atomicWrite(path, data, mode)
-}
-
-// refuseExisting returns an error if path (a file, not stdout) exists and
-// force is not set.
-func refuseExisting(path string, force bool) error {
-	if force || path == "" || path == "-" {
-		return nil
-	}
-	if _, err := os.Lstat(path); err == nil {
-		return withHint(inputError("%q exists; not replacing it", path), "use --force to replace it")
-	}
-	return nil
-}
-
-func atomicWrite(path string, data []byte, mode os.FileMode) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
-	if err != nil {
-		return inputError("cannot write %s", describePathErr(path, err))
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // no-op after the rename
-	if err := f.Chmod(mode); err != nil {
-		f.Close()
-		return inputError("cannot write %q: %v", path, err)
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return inputError("cannot write %q: %v", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return inputError("cannot write %q: %v", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return inputError("cannot write %q: %v", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return inputError("cannot write %q: %v", path, err)
-	}
-	return nil
 }
 
 func writeJSON(w io.Writer, v any) {

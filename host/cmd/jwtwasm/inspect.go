@@ -32,8 +32,16 @@ func runInspect(e *env, args []string) error {
 	fs.StringVar(&passFile, "passphrase-file", "", "`FILE` holding the passphrase of an encrypted --key")
 	fs.StringVar(&now, "now", "", "judge dates as of this `TIME` (RFC 3339 or Unix seconds)")
 	fs.BoolVar(&asJSON, "json", false, "print the inspection as JSON")
+	var out outputFile
+	out.addFlags(fs, "the inspection")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
+		return err
+	}
+	if err := out.start(e, fs); err != nil {
+		return err
+	}
+	if err := inspectFlagsApply(keyFile, passFile); err != nil {
 		return err
 	}
 	eng, err := pickEngine(e, engineName)
@@ -49,8 +57,8 @@ func runInspect(e *env, args []string) error {
 		return err
 	}
 	opts := []host.CallOption{host.WithTime(clk())}
+	ks := keySources{key: keyFile, passphraseFile: passFile}
 	if keyFile != "" {
-		ks := keySources{key: keyFile, passphraseFile: passFile}
 		doc, err := ks.document(e)
 		if err != nil {
 			return err
@@ -59,7 +67,7 @@ func runInspect(e *env, args []string) error {
 	}
 	in, err := eng.Inspect(e.ctx, token, opts...)
 	if err != nil {
-		return rejected(keyHint(err))
+		return rejected(ks.keyHint(err))
 	}
 	if asJSON {
 		// Arrays, never null, whatever the engine.

@@ -13,21 +13,36 @@ Work with key sets (JWKS, RFC 7517 §5).
                       private member, secrets left out
   merge FILE...       print the public union of several keys or sets, each
                       key once; two different keys under one kid are an error
-  rotate FILE         add a fresh active key to a signing set and keep the
-                      previous keys, public only, for verification; FILE is
-                      replaced atomically
+  rotate FILE         make a fresh key active and keep the previous keys,
+                      public only, for verification; if a key is staged,
+                      make that one active instead of a fresh one
+  rotate --stage FILE add a fresh key, published but not yet signing
+  retire FILE KID     keep key KID public only: tokens it signed still
+                      verify, and it signs no more
+  remove FILE KID     drop key KID: tokens it signed no longer verify
+                      (a kid may start with "-": put -- before it)
 
 A signing set has its active private key first; "jwtwasm sign --key FILE"
-signs with it, and new tokens carry its kid.`
+signs with it, and new tokens carry its kid. A staged key is a private key
+second in the set: "jwks public" publishes it, so verifiers can fetch it
+before any token carries its kid, and a plain "jwks rotate" later makes it
+active. Secrets cannot be staged. rotate, retire and remove replace FILE
+atomically (or write -o FILE), and never touch the active key otherwise.
+--keep N keeps at most N retiring keys after the active (and staged) key;
+--keep 0 keeps none.`
 
 const jwksExamples = `  jwtwasm jwks public signing.jwks > public.jwks
   jwtwasm jwks merge public.jwks partner.pem > trusted.jwks
   jwtwasm jwks rotate signing.jwks
-  jwtwasm jwks rotate --alg RS256 --bits 3072 --keep 2 signing.jwks`
+  jwtwasm jwks rotate --stage signing.jwks   # publish, wait for caches, then:
+  jwtwasm jwks rotate signing.jwks           # the staged key signs from now on
+  jwtwasm jwks rotate --alg RS256 --bits 3072 --keep 2 signing.jwks
+  jwtwasm jwks retire signing.jwks -- 1XXI_owceTvTipm5E3MNU8GnjPemORDoYUJcBTUeofY
+  jwtwasm jwks remove signing.jwks -- 1XXI_owceTvTipm5E3MNU8GnjPemORDoYUJcBTUeofY`
 
 func runJWKS(e *env, args []string) error {
 	if len(args) == 0 {
-		return withHint(usageError("jwks needs a subcommand: public, merge or rotate"), "run \"jwtwasm jwks --help\"")
+		return withHint(usageError("jwks needs a subcommand: public, merge, rotate, retire or remove"), "run \"jwtwasm jwks --help\"")
 	}
 	switch args[0] {
 	case "public":
@@ -36,11 +51,13 @@ func runJWKS(e *env, args []string) error {
 		return runJWKSMerge(e, args[1:])
 	case "rotate":
 		return runJWKSRotate(e, args[1:])
+	case "retire", "remove":
+		return runJWKSDrop(e, args[0], args[1:])
 	case "-h", "-help", "--help", "help":
-		newFlags(e, "jwks", "public|merge|rotate [flags] FILE...", jwksAbout, jwksExamples).Usage()
+		newFlags(e, "jwks", "public|merge|rotate|retire|remove [flags] FILE...", jwksAbout, jwksExamples).Usage()
 		return errHelp
 	}
-	return withHint(usageError("unknown jwks subcommand %q: want public, merge or rotate", args[0]), "run \"jwtwasm jwks --help\"")
+	return withHint(usageError("unknown jwks subcommand %q: want public, merge, rotate, retire or remove", args[0]), "run \"jwtwasm jwks --help\"")
 }
 
 func printSet(e *env, set *core.KeySet, out string, force bool) error {
@@ -60,6 +77,9 @@ func runJWKSPublic(e *env, args []string) error {
 	fs.BoolVar(&force, "force", false, "replace the output file if it exists")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
+		return err
+	}
+	if err := refuseForceWithoutOutput(fs, out); err != nil {
 		return err
 	}
 	if len(pos) != 1 {
@@ -88,6 +108,9 @@ func runJWKSMerge(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := refuseForceWithoutOutput(fs, out); err != nil {
+		return err
+	}
 	if len(pos) == 0 {
 		return usageError("jwks merge takes one or more FILEs")
 	}
@@ -105,71 +128,4 @@ func runJWKSMerge(e *env, args []string) error {
 		return err
 	}
 	return printSet(e, merged, out, force)
-}
-
-func runJWKSRotate(e *env, args []string) error {
-	fs := newFlags(e, "jwks rotate", "[flags] FILE", jwksAbout, jwksExamples)
-	var kp keyParamFlags
-	kp.addFlags(fs)
-	var keep int
-	var out string
-	var force bool
-	fs.IntVar(&keep, "keep", 0, "keep at most `N` retiring keys (default: keep all)")
-	fs.StringVar(&out, "o", "", "write the rotated set to `FILE` instead of replacing the input")
-	fs.BoolVar(&force, "force", false, "replace the -o file if it exists")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 || pos[0] == "-" {
-		return usageError("jwks rotate takes one key set FILE")
-	}
-	if keep < 0 {
-		return usageError("--keep %d: want 0 or more", keep)
-	}
-	if err := refuseExisting(out, force); err != nil {
-		return err
-	}
-	ks := keySources{key: pos[0]}
-	set, err := ks.load(e)
-	if err != nil {
-		return err
-	}
-	active := set.Active()
-	if active == nil {
-		return withHint(inputError("%s has no active private key: it is not a signing set", displayName(pos[0])),
-			"make one with: jwtwasm keygen --format jwks -o FILE")
-	}
-	req, err := kp.request(active)
-	if err != nil {
-		return err
-	}
-	next, err := core.GenerateKey(req)
-	if err != nil {
-		return err
-	}
-	rotated, err := set.Rotate(next, keep)
-	if err != nil {
-		return err
-	}
-	b, err := rotated.MarshalJSON()
-	if err != nil {
-		return err
-	}
-	dest := pos[0]
-	if out != "" {
-		dest = out
-	}
-	if err := atomicWrite(dest, append(indentJSON(b), '\n'), 0o600); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "active key: %s (%s)\n", next.KeyID(), describeKey(next))
-	for _, k := range rotated.Keys()[1:] {
-		note := ", public only"
-		if k.Type() == core.KeyTypeOct {
-			note = ""
-		}
-		fmt.Fprintf(e.stdout, "retiring:   %s (%s%s)\n", k.KeyID(), describeKey(k), note)
-	}
-	return nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -113,5 +114,78 @@ func TestVerifyJWKSURL(t *testing.T) {
 		closed.Close()
 		r := jw(t, "", "verify", "--jwks", url+"/jwks.json", "--alg", "ES256", "--timeout", "2s", f.token)
 		wantExit(t, r, exitUsage, "invalid_argument")
+	})
+}
+
+// TestJWKSURLPolicy: plain http only from loopback unless --allow-http,
+// redirects only to the same scheme and host and only a few, and a
+// timeout that is not positive is an error rather than the default. All
+// servers listen on loopback; the non-loopback URL is refused before any
+// connection.
+func TestJWKSURLPolicy(t *testing.T) {
+	t.Parallel()
+	f := newVerifyFixture(t)
+	public := readFile(t, f.keys.public)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/jwks.json", func(w http.ResponseWriter, r *http.Request) { w.Write(public) })
+	mux.HandleFunc("/moved", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/jwks.json", http.StatusFound)
+	})
+	mux.HandleFunc("/loop", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/loop", http.StatusFound)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	// The same server under another host name: a redirect to another host.
+	other := http.NewServeMux()
+	other.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "http://localhost:"+port+"/jwks.json", http.StatusFound)
+	})
+	srv2 := httptest.NewServer(other)
+	t.Cleanup(srv2.Close)
+
+	verify := func(url string, extra ...string) result {
+		args := append([]string{"verify", "--jwks", url, "--alg", "ES256", "--now", at(time.Minute)}, extra...)
+		return jw(t, "", append(args, f.token)...)
+	}
+	wantMsg := func(t *testing.T, r result, want string) {
+		t.Helper()
+		if msg := wantExit(t, r, exitUsage, "invalid_argument"); !strings.Contains(msg, want) {
+			t.Errorf("message %q does not contain %q", msg, want)
+		}
+	}
+	t.Run("http from loopback", func(t *testing.T) {
+		t.Parallel()
+		wantExit(t, verify(srv.URL+"/jwks.json"), exitOK, "")
+		wantExit(t, verify("http://localhost:"+port+"/jwks.json"), exitOK, "")
+	})
+	t.Run("http from elsewhere", func(t *testing.T) {
+		t.Parallel()
+		r := verify("http://keys.example.invalid/jwks.json")
+		wantMsg(t, r, "plain http")
+		if h := strings.Join(hints(r.stderr), " "); !strings.Contains(h, "--allow-http") {
+			t.Errorf("no hint naming --allow-http:\n%s", r.stderr)
+		}
+		// --allow-http lifts the refusal; trying it here would need a
+		// network, so only the flag's parse is checked, on loopback.
+		wantExit(t, verify(srv.URL+"/jwks.json", "--allow-http"), exitOK, "")
+	})
+	t.Run("same-host redirect", func(t *testing.T) {
+		t.Parallel()
+		wantExit(t, verify(srv.URL+"/moved"), exitOK, "")
+	})
+	t.Run("redirect loop", func(t *testing.T) {
+		t.Parallel()
+		wantMsg(t, verify(srv.URL+"/loop"), "more than 3 redirects")
+	})
+	t.Run("redirect to another host", func(t *testing.T) {
+		t.Parallel()
+		wantMsg(t, verify(srv2.URL+"/jwks.json"), "another scheme or host")
+	})
+	t.Run("timeout not positive", func(t *testing.T) {
+		t.Parallel()
+		wantMsg(t, verify(srv.URL+"/jwks.json", "--timeout", "0"), "--timeout 0s")
+		wantMsg(t, verify(srv.URL+"/jwks.json", "--timeout", "-1s"), "--timeout -1s")
 	})
 }

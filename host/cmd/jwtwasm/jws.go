@@ -55,8 +55,19 @@ func runJWSVerify(e *env, args []string) error {
 	fs.BoolVar(&e.json, "json", false, "print {\"valid\":…, \"header\":…, \"payload\": base64url, \"error\":…} on stdout")
 	engineFlag(fs, &engineName)
 	cryptoFlag(fs, &cryptoName)
+	var out outputFile
+	out.addFlags(fs, "the payload (or the --json report)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
+		return err
+	}
+	if err := out.start(e, fs); err != nil {
+		return err
+	}
+	if err := fetchFlagsApply(fs, &keys); err != nil {
+		return err
+	}
+	if err := checkMaxSize(maxSize); err != nil {
 		return err
 	}
 	eng, err := pickEngine(e, engineName)
@@ -75,11 +86,14 @@ func runJWSVerify(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := weakKeyCheck(allowWeak, doc); err != nil {
+		return err
+	}
 	// The JWS layer has no claims: the verifier's claim rules never run.
 	p := core.Policy{Algorithms: algs, Critical: crit, MaxTokenSize: maxSize, AllowWeakKeys: allowWeak, AllowNoExpiry: true}
 	v, err := eng.NewVerifier(e.ctx, doc.keys, p, append(doc.opts(), host.WithCrypto(cryptoName))...)
 	if err != nil {
-		return keyHint(err)
+		return keys.keyHint(err)
 	}
 	jws, err := v.VerifyJWS(e.ctx, token)
 	if err != nil {
@@ -109,8 +123,13 @@ func runJWSSign(e *env, args []string) error {
 	fs.StringVar(&typ, "typ", "", "header typ (default: none, the payload is not a JWT)")
 	fs.BoolVar(&allowWeak, "allow-weak-keys", false, "sign with an RSA key under 2048 bits (legacy only)")
 	engineFlag(fs, &engineName)
+	var out outputFile
+	out.addFlags(fs, "the JWS")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
+		return err
+	}
+	if err := out.start(e, fs); err != nil {
 		return err
 	}
 	if len(pos) != 1 {
@@ -131,14 +150,17 @@ func runJWSSign(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := weakKeyCheck(allowWeak, doc); err != nil {
+		return err
+	}
 	s, err := eng.NewSigner(e.ctx, doc.keys, doc.opts()...)
 	if err != nil {
-		return keyHint(err)
+		return keys.keyHint(err)
 	}
 	defer s.Close(e.ctx)
 	token, err := s.SignJWS(e.ctx, payload, signOptions(alg, kid, typ, allowWeak)...)
 	if err != nil {
-		return keyHint(err)
+		return keys.keyHint(err)
 	}
 	_, err = fmt.Fprintln(e.stdout, token)
 	return err

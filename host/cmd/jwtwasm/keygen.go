@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/jwtwasm/jwtwasm/core"
@@ -15,7 +16,9 @@ Ed25519, or an HMAC secret. Its kid is its RFC 7638 thumbprint unless --kid
 says otherwise. Write it as PEM (PKCS#8, or PKCS#1 / SEC1 with --pem-format),
 as a JWK, or as a key set (JWKS) ready for "jwtwasm sign" and "jwtwasm jwks
 rotate". With --passphrase-file (or JWTWASM_PASSPHRASE) a PEM private key is
-encrypted as PKCS#8 with PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC).`
+encrypted as PKCS#8 with PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC). A JWK or
+JWKS is never encrypted: there JWTWASM_PASSPHRASE is ignored and
+--passphrase-file refused.`
 
 const keygenExamples = `  jwtwasm keygen --alg ES256 --format jwks -o signing.jwks
   jwtwasm keygen --type rsa --bits 3072 -o key.pem --pub public.pem
@@ -76,7 +79,7 @@ func (k *keyParamFlags) request(like *core.Key) (core.KeyParams, error) {
 	default:
 		r.Type = core.KeyTypeEC
 	}
-	return r, nil
+	return r, k.applies(r)
 }
 
 func runKeygen(e *env, args []string) error {
@@ -99,19 +102,16 @@ func runKeygen(e *env, args []string) error {
 	if len(pos) > 0 {
 		return usageError("keygen takes no arguments, got %q", pos)
 	}
-	// Check both outputs before writing either: a refusal must not leave a
-	// new public key beside the old private key.
+	if samePath(out, pub) {
+		return usageError("-o and --pub name the same file %q: the public key would replace the private key", out)
+	}
+	// Check both outputs before making the key, and write both before
+	// either appears: a refusal must not leave a new public key beside the
+	// old private key.
 	for _, p := range []string{out, pub} {
 		if err := refuseExisting(p, force); err != nil {
 			return err
 		}
-	}
-	pass, err := passphrase(e, passFile)
-	if err != nil {
-		return err
-	}
-	if pass != nil && format != "pem" && format != "" {
-		return usageError("only PEM private keys can be encrypted; use --format pem")
 	}
 	eng, err := pickEngine(e, engineName)
 	if err != nil {
@@ -135,6 +135,13 @@ func runKeygen(e *env, args []string) error {
 	if pub != "" && (req.Type == core.KeyTypeOct || core.IsSymmetric(req.Alg)) {
 		return usageError("an HMAC secret has no public key; drop --pub")
 	}
+	if err := keygenFlagsApply(fs, format, out, pub); err != nil {
+		return err
+	}
+	pass, err := writePassphrase(e, passFile, format)
+	if err != nil {
+		return err
+	}
 	var opts []host.CallOption
 	if format == "pem" {
 		opts = append(opts, host.WithPEMFormat(pemFormat))
@@ -146,12 +153,7 @@ func runKeygen(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if pub != "" {
-		if err := writeOutput(e, pub, []byte(res.Public), 0o644, force); err != nil {
-			return err
-		}
-	}
-	if err := writeOutput(e, out, []byte(res.Private), 0o600, force); err != nil {
+	if err := writeKeyPair(e, out, []byte(res.Private), pub, []byte(res.Public), force); err != nil {
 		return err
 	}
 	if out != "" {
@@ -172,4 +174,54 @@ func describeKeyInfo(kty string, bits int, curve string) string {
 		return "Ed25519"
 	}
 	return fmt.Sprintf("%d-bit secret", bits)
+}
+
+// writeKeyPair writes a private key to out (stdout for "") with mode 0600
+// and, if pub is set, its public key to pub (stdout for "-") with mode
+// 0644. Both files are written before either takes its name; if the second
+// cannot take its name, the first is removed again (unless it replaced a
+// file, with force).
+func writeKeyPair(e *env, out string, private []byte, pub string, public []byte, force bool) error {
+	var pending []*pendingFile
+	defer func() {
+		for _, p := range pending {
+			p.abort()
+		}
+	}()
+	for _, f := range []struct {
+		path string
+		data []byte
+		mode os.FileMode
+	}{{out, private, 0o600}, {pub, public, 0o644}} {
+		if f.path == "" || f.path == "-" {
+			continue
+		}
+		p, err := prepareFile(f.path, f.data, f.mode, force)
+		if err != nil {
+			return err
+		}
+		pending = append(pending, p)
+	}
+	var done []string
+	for _, p := range pending {
+		if err := p.commit(); err != nil {
+			if !force {
+				for _, d := range done {
+					os.Remove(d)
+				}
+			}
+			return err
+		}
+		done = append(done, p.path)
+	}
+	if pub == "-" {
+		if _, err := e.stdout.Write(public); err != nil {
+			return err
+		}
+	}
+	if out == "" || out == "-" {
+		_, err := e.stdout.Write(private)
+		return err
+	}
+	return nil
 }

@@ -56,7 +56,7 @@ func TestInspect(t *testing.T) {
 	// A token that cannot be decoded is rejected (exit 1); bad flags and
 	// files are input errors (exit 2).
 	wantExit(t, jw(t, "", "inspect", "not.a.token"), exitRejected, "malformed")
-	wantExit(t, jw(t, "", "inspect", "-"), exitRejected, "malformed")
+	wantExit(t, jw(t, "", "inspect", "-"), exitUsage, "invalid_argument") // no token at all
 	wantExit(t, jw(t, "", "inspect"), exitUsage, "invalid_argument")
 	wantExit(t, jw(t, "", "inspect", "--now", "x", f.token), exitUsage, "invalid_argument")
 	wantExit(t, jw(t, "", "inspect", "--key", filepath.Join(f.dir, "nope"), f.token), exitUsage, "invalid_argument")

@@ -24,7 +24,8 @@ type env struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
-	json   bool // errors as JSON on stdout (verify --json)
+	json   bool        // errors as JSON on stdout (verify --json)
+	output *outputFile // -o FILE capturing stdout, or nil
 }
 
 type command struct {
@@ -69,7 +70,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	for _, c := range commands {
 		if c.name == name {
-			return e.finish(c.run(e, rest))
+			return e.finish(e.flushOutput(c.run(e, rest)))
 		}
 	}
 	return e.finish(usageError("unknown command %q: run \"jwtwasm help\" for the list", name))
@@ -151,19 +152,13 @@ func (e *env) finish(err error) int {
 		}
 		return exitUsage
 	}
-	var ce *cliError
-	if !errors.As(err, &ce) {
-		ce = &cliError{code: core.CodeOf(err), msg: core.MessageOf(err)}
-	}
+	ce := asCLIError(err)
 	status := exitUsage
 	if verdict && ce.code.IsTokenRejection() {
 		status = exitRejected
 	}
 	if e.json {
-		writeJSON(e.stdout, map[string]any{
-			"valid": false,
-			"error": map[string]string{"code": ce.code.String(), "message": ce.msg},
-		})
+		writeJSONError(e.stdout, ce)
 		return status
 	}
 	fmt.Fprintf(e.stderr, "jwtwasm: %s: %s\n", ce.code, oneLine(ce.msg))
@@ -171,6 +166,22 @@ func (e *env) finish(err error) int {
 		fmt.Fprintf(e.stderr, "jwtwasm: hint: %s\n", h)
 	}
 	return status
+}
+
+func asCLIError(err error) *cliError {
+	var ce *cliError
+	if !errors.As(err, &ce) {
+		ce = &cliError{code: core.CodeOf(err), msg: core.MessageOf(err)}
+	}
+	return ce
+}
+
+// writeJSONError writes the --json document of a failure.
+func writeJSONError(w io.Writer, ce *cliError) {
+	writeJSON(w, map[string]any{
+		"valid": false,
+		"error": map[string]string{"code": ce.code.String(), "message": ce.msg},
+	})
 }
 
 func oneLine(s string) string { return strings.ReplaceAll(s, "\n", " ") }

@@ -43,12 +43,20 @@ func runSign(e *env, args []string) error {
 	fs.StringVar(&typ, "typ", "JWT", "header typ, e.g. at+jwt; empty to leave it out")
 	fs.StringVar(&now, "now", "", "sign as of this `TIME` instead of now (RFC 3339 or Unix seconds)")
 	fs.BoolVar(&allowWeak, "allow-weak-keys", false, "sign with an RSA key under 2048 bits (legacy only)")
+	var out outputFile
+	out.addFlags(fs, "the token")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
+	if err := out.start(e, fs); err != nil {
+		return err
+	}
 	if len(pos) > 0 {
 		return usageError("sign takes no arguments, got %q", pos)
+	}
+	if err := signFlagsApply(fs); err != nil {
+		return err
 	}
 	eng, err := pickEngine(e, engineName)
 	if err != nil {
@@ -96,9 +104,12 @@ func runSign(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := weakKeyCheck(allowWeak, doc); err != nil {
+		return err
+	}
 	token, err := host.Sign(e.ctx, eng, doc.keys, payload, append(doc.opts(), signOptions(alg, kid, typ, allowWeak)...)...)
 	if err != nil {
-		return keyHint(err)
+		return keys.keyHint(err)
 	}
 	_, err = fmt.Fprintln(e.stdout, token)
 	return err

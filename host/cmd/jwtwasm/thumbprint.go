@@ -18,8 +18,13 @@ func runThumbprint(e *env, args []string) error {
 	var passFile, engineName string
 	engineFlag(fs, &engineName)
 	fs.StringVar(&passFile, "passphrase-file", "", "`FILE` holding the passphrase of an encrypted private key")
+	var out outputFile
+	out.addFlags(fs, "the thumbprints")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
+		return err
+	}
+	if err := out.start(e, fs); err != nil {
 		return err
 	}
 	if len(pos) != 1 {
@@ -36,7 +41,7 @@ func runThumbprint(e *env, args []string) error {
 	}
 	infos, err := eng.Thumbprints(e.ctx, doc.keys, doc.opts()...)
 	if err != nil {
-		return keyHint(err)
+		return ks.keyHint(err)
 	}
 	for _, k := range infos {
 		if len(infos) == 1 {

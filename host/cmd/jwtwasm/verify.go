@@ -84,8 +84,19 @@ func runVerify(e *env, args []string) error {
 	engineFlag(fs, &engineName)
 	cryptoFlag(fs, &cryptoName)
 	fs.BoolVar(&e.json, "json", false, "print {\"valid\":…, \"claims\":…, \"error\":…} on stdout")
+	var out outputFile
+	out.addFlags(fs, "the claims (or the --json report)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
+		return err
+	}
+	if err := out.start(e, fs); err != nil {
+		return err
+	}
+	if err := fetchFlagsApply(fs, &keys); err != nil {
+		return err
+	}
+	if err := checkMaxSize(pf.maxSize); err != nil {
 		return err
 	}
 	eng, err := pickEngine(e, engineName)
@@ -108,15 +119,21 @@ func runVerify(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := weakKeyCheck(pf.allowWeak, doc); err != nil {
+		return err
+	}
 	v, err := eng.NewVerifier(e.ctx, doc.keys, policy, append(doc.opts(), host.WithCrypto(cryptoName))...)
 	if err != nil {
 		if isURL(keys.jwks) && core.CodeOf(err) == core.CodeInvalidKey {
 			return withHint(err, fmt.Sprintf("the document at %s is not a usable JWKS", keys.jwks))
 		}
-		return keyHint(err)
+		return keys.keyHint(err)
 	}
 	tok, verr := v.VerifyAt(e.ctx, token, now())
 	if verr != nil && tok == nil {
+		if !e.json {
+			verr = claimHint(verr, token, &pf)
+		}
 		return rejected(verr)
 	}
 	if e.json {
@@ -136,7 +153,7 @@ func runVerify(e *env, args []string) error {
 		return nil
 	}
 	if verr != nil {
-		return rejected(verr)
+		return rejected(claimHint(verr, token, &pf))
 	}
 	_, err = fmt.Fprintf(e.stdout, "%s\n", indentJSON(tok.Claims.JSON()))
 	return err

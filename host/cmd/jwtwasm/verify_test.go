@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/base64"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -83,7 +84,11 @@ func TestVerifyRejections(t *testing.T) {
 	mustRun(t, "", "jwks", "merge", f.keys.public, ed.public, "-o", both)
 
 	signed := func(args ...string) string {
-		return sign(t, f.keys, append([]string{"--now", t0, "--exp", "1h", "--iss", "https://issuer.example", "--aud", "api"}, args...)...)
+		base := []string{"--now", t0, "--exp", "1h", "--iss", "https://issuer.example", "--aud", "api"}
+		if slices.Contains(args, "--no-exp") {
+			base = slices.Delete(base, 2, 4) // --exp and --no-exp are refused together
+		}
+		return sign(t, f.keys, append(base, args...)...)
 	}
 	parts := strings.Split(f.token, ".")
 	tampered := parts[0] + "." + base64.RawURLEncoding.EncodeToString([]byte(`{"iss":"https://issuer.example","aud":"api","exp":1893459600,"role":"superuser"}`)) + "." + parts[2]
@@ -297,7 +302,7 @@ func TestVerifyTokenSources(t *testing.T) {
 		{"stdin with newline", "-", f.token + "\n", exitOK},
 		{"expired from a file", expiredFile, "", exitRejected},
 		{"expired from stdin", "-", expired, exitRejected},
-		{"empty stdin", "-", "", exitRejected},
+		{"empty stdin", "-", "", exitUsage}, // no token at all: an input error
 		{"missing file", filepath.Join(f.dir, "nope.jwt"), "", exitUsage},
 		{"directory", f.dir, "", exitUsage},
 	}
