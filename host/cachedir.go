@@ -29,6 +29,12 @@ func moduleCacheDir(root string, module []byte) string {
 	}
 	if entries, err := os.ReadDir(root); err == nil {
 		for _, e := range entries {
+			if e.IsDir() && strings.HasPrefix(e.Name(), "wazero-") {
+				// wazero's own directory straight under root: the layout of
+				// builds before per-module directories, never read again.
+				os.RemoveAll(filepath.Join(root, e.Name()))
+				continue
+			}
 			if !e.IsDir() || !strings.HasPrefix(e.Name(), "module-") || e.Name() == name {
 				continue
 			}

@@ -24,6 +24,10 @@ func TestModuleCacheDir(t *testing.T) {
 	if err := os.Mkdir(keep, 0o700); err != nil {
 		t.Fatal(err)
 	}
+	legacy := filepath.Join(root, "wazero-v1.12.0-amd64-linux") // before per-module directories
+	if err := os.MkdirAll(filepath.Join(legacy, "0123abcd"), 0o700); err != nil {
+		t.Fatal(err)
+	}
 	cur := moduleCacheDir(root, []byte("this module"))
 	if cur == old {
 		t.Fatalf("two modules share cache directory %s", cur)
@@ -40,6 +44,9 @@ func TestModuleCacheDir(t *testing.T) {
 	moduleCacheDir(root, []byte("this module"))
 	if _, err := os.Stat(old); !os.IsNotExist(err) {
 		t.Errorf("the older module's cache survived %v unused: %v", pruneAfter, err)
+	}
+	if _, err := os.Stat(legacy); !os.IsNotExist(err) {
+		t.Errorf("wazero's directory of the old layout survived: %v", err)
 	}
 	if _, err := os.Stat(keep); err != nil {
 		t.Errorf("a directory that is not a module cache was removed: %v", err)
