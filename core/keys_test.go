@@ -480,6 +480,12 @@ func TestParsePEMBlocks(t *testing.T) {
 			}
 		})
 	}
+	// An empty document says so, rather than that it is not a key.
+	for _, empty := range [][]byte{nil, []byte(" \n\t")} {
+		if _, err := ParseKeySet(empty); err == nil || !strings.Contains(err.Error(), "the key document is empty") {
+			t.Errorf("ParseKeySet(%q): %v, want a message saying it is empty", empty, err)
+		}
+	}
 	// ParseKey wants exactly one key.
 	_, err = ParseKey(join(sec1, rsaPub))
 	wantCode(t, err, CodeInvalidKey)

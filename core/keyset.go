@@ -268,7 +268,9 @@ func ParseKeySet(data []byte, opts ...KeyOption) (*KeySet, error) {
 	}
 	trimmed := bytes.TrimSpace(data)
 	switch {
-	case len(trimmed) > 0 && trimmed[0] == '{':
+	case len(trimmed) == 0:
+		return nil, newError(CodeInvalidKey, "the key document is empty")
+	case trimmed[0] == '{':
 		keys, err := parseJWKDocument(trimmed)
 		if err != nil {
 			return nil, err

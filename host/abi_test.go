@@ -380,7 +380,7 @@ func TestABIRequests(t *testing.T) {
 		{"trailing garbage", abi.OpInspect, `{"token":` + tok + `}x`, core.CodeInvalidArgument, "after the JSON object"},
 		{"trailing brace", abi.OpInspect, `{"token":` + tok + `}}`, core.CodeInvalidArgument, "after the JSON object"},
 		{"trailing bracket", abi.OpInspect, `{"token":` + tok + `}]`, core.CodeInvalidArgument, "after the JSON object"},
-		{"no keys", abi.OpThumbprint, `{}`, core.CodeInvalidKey, "not a JWK, a JWKS or a PEM key"},
+		{"no keys", abi.OpThumbprint, `{}`, core.CodeInvalidKey, "the key document is empty"},
 		{"bad key document", abi.OpThumbprint, `{"keys":"nope"}`, core.CodeInvalidKey, ""},
 		{"empty policy", abi.OpVerifierNew, `{"keys":` + string(mustJSON(t, string(f.jwks))) + `,"policy":{}}`, core.CodeInvalidArgument, "no algorithm"},
 		{"negative cache", abi.OpVerifierNew, `{"keys":` + string(mustJSON(t, string(f.jwks))) + `,"policy":{"algorithms":["ES256"]},"cache":-1}`, core.CodeInvalidArgument, "cache"},

@@ -31,6 +31,7 @@ func TestEngines(t *testing.T) {
 	rsa := sharedRSA(t)
 	secret := writeFile(t, dir, "secret.bin", []byte("0123456789abcdef0123456789abcdef"))
 	garbage := writeFile(t, dir, "garbage.txt", []byte("not a key at all\n"))
+	empty := writeFile(t, dir, "empty.pem", nil)
 
 	signWith := func(k keyFiles, args ...string) string {
 		return sign(t, k, append([]string{"--engine", "native", "--now", t0, "--iss", "https://issuer.example", "--aud", "api", "--jti", "fixed"}, args...)...)
@@ -69,6 +70,15 @@ func TestEngines(t *testing.T) {
 		{"verify", "--secret-file", secret, "--alg", "HS256", "--now", at(time.Minute), tokHS},
 		{"verify", "--secret-file", secret, "--alg", "HS256,RS256", "--now", at(time.Minute), tokHS},
 		{"verify", "--key", garbage, "--alg", "ES256", tokEC},
+		// The four disagreements a new user's trial found: an empty key
+		// file, an empty JWKS, and the largest --max-size.
+		{"verify", "--key", empty, "--alg", "ES256", tokEC},
+		{"verify", "--jwks", empty, "--alg", "ES256", tokEC},
+		{"verify", "--jwks", writeFile(t, dir, "nokeys.jwks", []byte(`{"keys":[]}`)), "--alg", "ES256", tokEC},
+		append(append([]string{}, verifyEC...), "--now", at(time.Minute), "--max-size", "999999999", tokEC),
+		append(append([]string{}, verifyEC...), "--now", at(time.Minute), "--max-size", "4194304", tokEC),
+		{"thumbprint", empty},
+		{"inspect", "--key", empty, tokEC},
 		{"inspect", "--now", at(time.Minute), tokEC},
 		{"inspect", "--now", at(time.Minute), "--json", tokED},
 		{"inspect", "--now", at(time.Minute), "--key", rsa.public, tokRSA},

@@ -29,12 +29,10 @@ func TestMain(m *testing.M) {
 	// The environment must not change what the command does: a passphrase
 	// would encrypt every PEM key the tests write.
 	os.Unsetenv(passphraseEnv)
-	// In-process tests run on the native engine unless JWTWASM_ENGINE says
-	// otherwise: CI runs the whole suite a second time with
-	// JWTWASM_ENGINE=wasm, and TestEngines compares the two directly.
-	if os.Getenv(engineEnv) == "" {
-		os.Setenv(engineEnv, "native")
-	}
+	// In-process tests run on the command's default engine (native) unless
+	// JWTWASM_ENGINE says otherwise: scripts/test.sh runs the whole suite a
+	// second time with JWTWASM_ENGINE=wasm, and TestEngines compares the
+	// two directly, command by command.
 	dir, err := os.MkdirTemp("", "jwtwasm-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -308,7 +308,7 @@ func TestHandles(t *testing.T) {
 		code core.Code
 		msg  string
 	}{
-		{"no keys", verifierReq(nil, p), core.CodeInvalidKey, "not a JWK, a JWKS or a PEM key"},
+		{"no keys", verifierReq(nil, p), core.CodeInvalidKey, "the key document is empty"},
 		{"bad keys", verifierReq([]byte("nope"), p), core.CodeInvalidKey, ""},
 		{"no algorithms", verifierReq(f.jwks, abi.Policy{}), core.CodeInvalidArgument, "no algorithm"},
 		{"alg none", verifierReq(f.jwks, abi.Policy{Algorithms: []string{"none"}}), core.CodeInvalidArgument, `"none" is never allowed`},
@@ -442,7 +442,7 @@ func TestSign(t *testing.T) {
 		{name: "public key", req: abi.SignRequest{KeysRequest: abi.KeysRequest{Keys: string(f.jwks)}, Claims: claims},
 			code: core.CodeInvalidKey, msgOnFail: "no private key"},
 		{name: "no keys", req: abi.SignRequest{Claims: claims},
-			code: core.CodeInvalidKey, msgOnFail: "not a JWK, a JWKS or a PEM key"},
+			code: core.CodeInvalidKey, msgOnFail: "the key document is empty"},
 		{name: "claims not an object", req: abi.SignRequest{KeysRequest: abi.KeysRequest{Keys: string(f.private)}, Claims: json.RawMessage(`[1]`)},
 			code: core.CodeInvalidArgument, msgOnFail: "not a JSON object"},
 	} {
@@ -549,7 +549,7 @@ func TestConvert(t *testing.T) {
 	want(t, conv(two, "jwk"), core.CodeInvalidArgument, "holds 2 keys", nil)
 	want(t, conv(string(readKey(t, "oct512.jwk")), "public-jwks"), core.CodeInvalidKey, "only HMAC secrets", nil)
 	want(t, conv(string(f.jwks), "der"), core.CodeInvalidArgument, `key format "der"`, nil)
-	want(t, conv("", "jwks"), core.CodeInvalidKey, "not a JWK, a JWKS or a PEM key", nil)
+	want(t, conv("", "jwks"), core.CodeInvalidKey, "the key document is empty", nil)
 }
 
 func TestThumbprint(t *testing.T) {
