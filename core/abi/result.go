@@ -48,7 +48,7 @@ func ParseVerifyResult(body []byte) (*VerifyResult, error) {
 			haveIndex = true
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%q: %v", m.Name, err)
+			return nil, fmt.Errorf("%q: %w", m.Name, err)
 		}
 	}
 	switch {

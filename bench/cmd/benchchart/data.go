@@ -69,7 +69,7 @@ func (d *Data) read(r io.Reader, name string) error {
 			c, err := parseName(rec.Name)
 			if err != nil {
 				file, line := rec.Pos()
-				errs = append(errs, fmt.Errorf("%s:%d: %v", file, line, err))
+				errs = append(errs, fmt.Errorf("%s:%d: %w", file, line, err))
 				continue
 			}
 			if _, seen := d.samples[c]; !seen {

@@ -75,7 +75,7 @@ func run(w io.Writer, modulePath, tokensPath, alg, match string, n int) error {
 	}
 	re, err := regexp.Compile(match)
 	if err != nil {
-		return fmt.Errorf("-match: %v", err)
+		return fmt.Errorf("-match: %w", err)
 	}
 	module, err := os.ReadFile(modulePath)
 	if err != nil {
@@ -87,7 +87,7 @@ func run(w io.Writer, modulePath, tokensPath, alg, match string, n int) error {
 	}
 	var entries map[string]entry
 	if err := json.Unmarshal(data, &entries); err != nil {
-		return fmt.Errorf("%s: %v", tokensPath, err)
+		return fmt.Errorf("%s: %w", tokensPath, err)
 	}
 	e, ok := entries[alg]
 	if !ok {
@@ -112,7 +112,7 @@ func run(w io.Writer, modulePath, tokensPath, alg, match string, n int) error {
 	}
 	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC) // inside the bench tokens' validity
 	if _, err := v.VerifyAt(ctx, e.Token, now); err != nil {
-		return fmt.Errorf("the %s token does not verify: %v", alg, err)
+		return fmt.Errorf("the %s token does not verify: %w", alg, err)
 	}
 	p.reset()
 	start := time.Now()

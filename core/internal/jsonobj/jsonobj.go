@@ -242,7 +242,7 @@ func (p *parser) object(data []byte, i, depth int, keep bool) (Object, int, erro
 func decodeName(raw []byte) (string, error) {
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
-		return "", fmt.Errorf("%w: %v", ErrSyntax, err)
+		return "", fmt.Errorf("%w: %w", ErrSyntax, err)
 	}
 	return s, nil
 }
