@@ -1,7 +1,7 @@
 // Package testkit holds the helpers that more than one of jwtwasm's test
-// packages needs: where the Wycheproof vectors are. It is imported by tests
-// only, and imports nothing but the standard library, so that package
-// core's own tests may use it.
+// packages needs: where the Wycheproof vectors are, and how to spoil a
+// token's signature. It is imported by tests only, and imports nothing but
+// the standard library, so that package core's own tests may use it.
 //
 // # Two copies, one text
 //
@@ -12,13 +12,17 @@
 // core/internal/testkit for core and its internal packages, and
 // host/internal/testkit for the host and its command. A test of
 // host/internal/testkit fails if the two differ, so the rule below is
-// written once and changed once.
+// written once and changed once. bench and wasm are trees of their own:
+// bench keeps its own flipSignatureByte, and the guest's test spoils a
+// token inside the module's buffer, in place.
 package testkit
 
 import (
+	"encoding/base64"
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -77,4 +81,28 @@ func statDir(dir string) error {
 		err = errors.New("not a directory")
 	}
 	return err
+}
+
+// FlipSignatureBit returns token with the low bit of byte i of its decoded
+// signature flipped, re-encoded canonically: a token whose signature can no
+// longer verify, whatever the algorithm. i is taken modulo the signature's
+// length, and a negative i counts from the end. Flipping a decoded bit,
+// rather than overwriting a character, never leaves the token as it was
+// (ECDSA signatures are random: a fixed "AA" at the end once left about one
+// token in 256 unchanged).
+func FlipSignatureBit(t testing.TB, token string, i int) string {
+	t.Helper()
+	dot := strings.LastIndexByte(token, '.')
+	sig, err := base64.RawURLEncoding.DecodeString(token[dot+1:])
+	if dot < 0 || err != nil || len(sig) == 0 {
+		t.Fatalf("FlipSignatureBit: %q has no signature to flip (%v)", token, err)
+	}
+	n := len(sig)
+	sig[(i%n+n)%n] ^= 0x01
+	return WithSignature(token, sig)
+}
+
+// WithSignature returns token with its signature replaced by sig.
+func WithSignature(token string, sig []byte) string {
+	return token[:strings.LastIndexByte(token, '.')+1] + base64.RawURLEncoding.EncodeToString(sig)
 }

@@ -93,3 +93,22 @@ func TestWycheproofDirDefault(t *testing.T) {
 		t.Errorf("default directory %s, want %s", dir, want)
 	}
 }
+
+func TestFlipSignatureBit(t *testing.T) {
+	const token = "eyJhbGciOiJIUzI1NiJ9.e30.AAECAwQF" // signature 00 01 02 03 04 05
+	for _, tc := range []struct {
+		i    int
+		want string
+	}{
+		{0, "eyJhbGciOiJIUzI1NiJ9.e30.AQECAwQF"},
+		{6, "eyJhbGciOiJIUzI1NiJ9.e30.AQECAwQF"},  // modulo the length
+		{-1, "eyJhbGciOiJIUzI1NiJ9.e30.AAECAwQE"}, // from the end
+	} {
+		if got := FlipSignatureBit(t, token, tc.i); got != tc.want {
+			t.Errorf("FlipSignatureBit(%d) = %s, want %s", tc.i, got, tc.want)
+		}
+	}
+	if o := run(t, func(tb testing.TB) { FlipSignatureBit(tb, "a.b.", 0) }); o.fatal == "" {
+		t.Error("FlipSignatureBit on a token without a signature did not fail")
+	}
+}
