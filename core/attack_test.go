@@ -14,6 +14,8 @@ import (
 
 	"github.com/lestrrat-go/jwx/v2/jwa"
 	jwxjwt "github.com/lestrrat-go/jwx/v2/jwt"
+
+	"github.com/jwtwasm/jwtwasm/core/internal/testkit"
 )
 
 // jwxVerdict says what jwx v2 (the reference) does with an attack token
@@ -132,14 +134,14 @@ func TestAttacks(t *testing.T) {
 			`{"alg":"ES256","kid":"es-1","jku":"https://evil.example/jwks","x5u":"https://evil.example/cert","x5c":["MIIB"]}`, claims), want: CodeBadSignature},
 
 		// Bad ECDSA signatures.
-		{name: "ECDSA r = s = 0", token: withSignature(good, make([]byte, 64)), want: CodeBadSignature},
-		{name: "ECDSA r = s = n", token: withSignature(good, nn), want: CodeBadSignature},
-		{name: "ECDSA all ones", token: withSignature(good, []byte(strings.Repeat("\xff", 64))), want: CodeBadSignature},
-		{name: "ECDSA DER-encoded", token: withSignature(good, der), want: CodeBadSignature},
-		{name: "ECDSA one byte short", token: withSignature(good, goodSig[:63]), want: CodeBadSignature},
-		{name: "ECDSA one byte long", token: withSignature(good, append(append([]byte{}, goodSig...), 0)), want: CodeBadSignature},
-		{name: "ECDSA zero-padded front", token: withSignature(good, append([]byte{0}, goodSig[:63]...)), want: CodeBadSignature},
-		{name: "truncated signature", token: withSignature(good, goodSig[:32]), want: CodeBadSignature},
+		{name: "ECDSA r = s = 0", token: testkit.WithSignature(good, make([]byte, 64)), want: CodeBadSignature},
+		{name: "ECDSA r = s = n", token: testkit.WithSignature(good, nn), want: CodeBadSignature},
+		{name: "ECDSA all ones", token: testkit.WithSignature(good, []byte(strings.Repeat("\xff", 64))), want: CodeBadSignature},
+		{name: "ECDSA DER-encoded", token: testkit.WithSignature(good, der), want: CodeBadSignature},
+		{name: "ECDSA one byte short", token: testkit.WithSignature(good, goodSig[:63]), want: CodeBadSignature},
+		{name: "ECDSA one byte long", token: testkit.WithSignature(good, append(append([]byte{}, goodSig...), 0)), want: CodeBadSignature},
+		{name: "ECDSA zero-padded front", token: testkit.WithSignature(good, append([]byte{0}, goodSig[:63]...)), want: CodeBadSignature},
+		{name: "truncated signature", token: testkit.WithSignature(good, goodSig[:32]), want: CodeBadSignature},
 		{name: "empty signature", token: good[:strings.LastIndexByte(good, '.')+1], want: CodeBadSignature},
 
 		// Encoding.

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/jwtwasm/jwtwasm/core/internal/testkit"
 )
 
 // clockAt is a settable clock for one goroutine.
@@ -32,7 +34,7 @@ func TestCacheHit(t *testing.T) {
 		t.Error("the second verify of the same token was not a cache hit")
 	}
 	// Failures and forbidden tokens are not cached.
-	_, _ = v.Verify(flipSignatureByte(t, tok, 1))
+	_, _ = v.Verify(testkit.FlipSignatureBit(t, tok, 1))
 	_, _ = v.Verify("garbage")
 	if v.cache.Len() != 1 {
 		t.Errorf("cache holds %d tokens, want 1: a failure was cached", v.cache.Len())

@@ -65,6 +65,7 @@ import (
 
 	"github.com/jwtwasm/jwtwasm/core"
 	"github.com/jwtwasm/jwtwasm/core/abi"
+	"github.com/jwtwasm/jwtwasm/core/internal/testkit"
 )
 
 var writeCases = flag.Bool("write-cases", false, "rewrite testdata/cases from the rows of TestWriteCases")
@@ -507,18 +508,6 @@ func signature(t *testing.T, tok string) []byte {
 	return sig
 }
 
-func withSignature(tok string, sig []byte) string {
-	return tok[:strings.LastIndexByte(tok, '.')+1] + b64.EncodeToString(sig)
-}
-
-// flipped flips the low bit of the signature byte at i (modulo its length).
-func flipped(t *testing.T, tok string, i int) string {
-	t.Helper()
-	sig := signature(t, tok)
-	sig[i%len(sig)] ^= 1
-	return withSignature(tok, sig)
-}
-
 func mustSign(t *testing.T, f fixture, claims string, opts ...core.SignOption) string {
 	t.Helper()
 	tok, err := core.Sign(f.key, []byte(claims), opts...)
@@ -742,7 +731,7 @@ func addAlgorithmCases(t *testing.T, s *caseSet) {
 		name := "alg-" + strings.ToLower(alg)
 		s.add(caseFile{Name: name + "-valid", Policy: policy(alg), Keys: keys, Token: tok,
 			Comment: alg + " signed by core.Sign, every claim rule of the policy met"})
-		s.add(caseFile{Name: name + "-bad-signature", Expect: "bad_signature", Policy: policy(alg), Keys: keys, Token: flipped(t, tok, len(signature(t, tok))/2),
+		s.add(caseFile{Name: name + "-bad-signature", Expect: "bad_signature", Policy: policy(alg), Keys: keys, Token: testkit.FlipSignatureBit(t, tok, len(signature(t, tok))/2),
 			Comment: "the " + alg + " token of " + name + "-valid with one signature bit flipped"})
 	}
 	var asym []string
@@ -951,8 +940,8 @@ func addCodeCases(t *testing.T, s *caseSet) {
 		{"unknown kid", mixed, both, mustSign(t, es, good, core.WithKeyID("nope")), "unknown_kid", ""},
 		{"kid names a key of the wrong type", mixed, both, mustSign(t, es, good, core.WithKeyID("rsa-1")), "key_mismatch", ""},
 		{"no kid and no key fits", esOnly, abi.Policy{Algorithms: []string{"ES256", "ES384"}}, mustSign(t, es384, good, core.WithKeyID("")), "key_mismatch", ""},
-		{"bad signature", mixed, both, flipped(t, mustSign(t, rs, good), 7), "bad_signature", ""},
-		{"bad signature without kid", mixed, both, flipped(t, mustSign(t, ed, good, core.WithKeyID("")), 0), "bad_signature", "the message counts the keys tried"},
+		{"bad signature", mixed, both, testkit.FlipSignatureBit(t, mustSign(t, rs, good), 7), "bad_signature", ""},
+		{"bad signature without kid", mixed, both, testkit.FlipSignatureBit(t, mustSign(t, ed, good, core.WithKeyID("")), 0), "bad_signature", "the message counts the keys tried"},
 		{"signed by another key with a known kid", mixed, both, mustSign(t, other, good, core.WithKeyID("es-1")), "bad_signature", ""},
 		{"missing required claim", mixed, abi.Policy{Algorithms: []string{"ES256"}, RequiredClaims: []string{"tenant"}}, mustSign(t, es, good), "missing_claim", ""},
 		{"unsupported crit", mixed, both, mustSign(t, es, good, core.WithHeader("crit", []string{"exp"}), core.WithHeader("exp", 1)), "unsupported_crit", ""},
@@ -1194,11 +1183,11 @@ func addAttackCases(t *testing.T, s *caseSet) {
 		{name: "x5c with the attacker key no kid", token: rawToken(t, attacker, "ES256",
 			`{"alg":"ES256","x5c":["`+base64.StdEncoding.EncodeToString([]byte("not a certificate"))+`"]}`, claims), want: "bad_signature"},
 
-		{name: "ECDSA r = s = 0", token: withSignature(good, make([]byte, 64)), want: "bad_signature"},
-		{name: "ECDSA r = s = n", token: withSignature(good, nn), want: "bad_signature"},
-		{name: "ECDSA DER-encoded", token: withSignature(good, der), want: "bad_signature", why: "RFC 7518 §3.4 signatures are R||S, never DER"},
-		{name: "ECDSA one byte short", token: withSignature(good, goodSig[:63]), want: "bad_signature"},
-		{name: "truncated signature", token: withSignature(good, goodSig[:32]), want: "bad_signature"},
+		{name: "ECDSA r = s = 0", token: testkit.WithSignature(good, make([]byte, 64)), want: "bad_signature"},
+		{name: "ECDSA r = s = n", token: testkit.WithSignature(good, nn), want: "bad_signature"},
+		{name: "ECDSA DER-encoded", token: testkit.WithSignature(good, der), want: "bad_signature", why: "RFC 7518 §3.4 signatures are R||S, never DER"},
+		{name: "ECDSA one byte short", token: testkit.WithSignature(good, goodSig[:63]), want: "bad_signature"},
+		{name: "truncated signature", token: testkit.WithSignature(good, goodSig[:32]), want: "bad_signature"},
 		{name: "empty signature", token: good[:strings.LastIndexByte(good, '.')+1], want: "bad_signature"},
 
 		{name: "non-canonical signature base64url", token: noncanonical(good), want: "malformed", why: "one signature must not stand for several token strings"},
@@ -1324,7 +1313,7 @@ func addVectorCases(t *testing.T, s *caseSet) {
 			want, comment = "malformed", f["source"]+": the signature verifies, but the payload is not a JWT claims set"
 		}
 		s.add(caseFile{Name: name, Expect: want, Now: now, Policy: p, Keys: f["key"], Token: token, Comment: comment})
-		s.add(caseFile{Name: name + "-flipped", Expect: "bad_signature", Now: now, Policy: p, Keys: f["key"], Token: flipped(t, token, 0),
+		s.add(caseFile{Name: name + "-flipped", Expect: "bad_signature", Now: now, Policy: p, Keys: f["key"], Token: testkit.FlipSignatureBit(t, token, 0),
 			Comment: f["source"] + " with the first signature bit flipped"})
 		if f["jwt"] == "true" {
 			payload, err := b64.DecodeString(strings.Split(token, ".")[1])

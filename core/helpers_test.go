@@ -187,19 +187,6 @@ func tokenParts(t testing.TB, tok string) (header map[string]any, payload []byte
 	return header, payload, sig
 }
 
-// withSignature replaces a token's signature.
-func withSignature(tok string, sig []byte) string {
-	return tok[:strings.LastIndexByte(tok, '.')+1] + b64.EncodeToString(sig)
-}
-
-// flipSignatureByte flips one bit of the i-th signature byte.
-func flipSignatureByte(t testing.TB, tok string, i int) string {
-	t.Helper()
-	_, _, sig := tokenParts(t, tok)
-	sig[i%len(sig)] ^= 0x01
-	return withSignature(tok, sig)
-}
-
 // wantCode fails unless err carries code, both for errors.Is and as its
 // primary code.
 func wantCode(t testing.TB, err error, code Code) {

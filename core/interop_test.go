@@ -8,6 +8,8 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jwa"
 	"github.com/lestrrat-go/jwx/v2/jws"
 	jwxjwt "github.com/lestrrat-go/jwx/v2/jwt"
+
+	"github.com/jwtwasm/jwtwasm/core/internal/testkit"
 )
 
 // verifyRaw is what other libraries verify with: the public key, or the
@@ -57,7 +59,7 @@ func TestInteropGolangJWT(t *testing.T) {
 			if tok.Claims.Subject != "alice" || tok.Header.KeyID != key.KeyID() {
 				t.Errorf("claims/header = %+v / %+v", tok.Claims, tok.Header)
 			}
-			_, err = v.Verify(flipSignatureByte(t, signed, 3))
+			_, err = v.Verify(testkit.FlipSignatureBit(t, signed, 3))
 			wantCode(t, err, CodeBadSignature)
 
 			// core signs, golang-jwt verifies.
@@ -76,7 +78,7 @@ func TestInteropGolangJWT(t *testing.T) {
 				t.Errorf("golang-jwt: sub %q, valid %v", sub, parsed.Valid)
 			}
 			// And golang-jwt refuses core's token with a flipped signature.
-			if _, err := gojwt.Parse(flipSignatureByte(t, ours, 3), func(*gojwt.Token) (any, error) { return verifyRaw(key), nil },
+			if _, err := gojwt.Parse(testkit.FlipSignatureBit(t, ours, 3), func(*gojwt.Token) (any, error) { return verifyRaw(key), nil },
 				gojwt.WithValidMethods([]string{alg}), gojwt.WithTimeFunc(at(testNow))); err == nil {
 				t.Error("golang-jwt accepted a flipped signature")
 			}
@@ -115,7 +117,7 @@ func TestInteropJWX(t *testing.T) {
 			if h.Algorithm() != jwxAlg || h.KeyID() != key.KeyID() || h.Type() != "JWT" {
 				t.Errorf("jwx header: alg %s kid %s typ %s", h.Algorithm(), h.KeyID(), h.Type())
 			}
-			if _, err := jwxjwt.Parse([]byte(flipSignatureByte(t, ours, 5)), jwxjwt.WithKey(jwxAlg, verifyRaw(key)), clock); err == nil {
+			if _, err := jwxjwt.Parse([]byte(testkit.FlipSignatureBit(t, ours, 5)), jwxjwt.WithKey(jwxAlg, verifyRaw(key)), clock); err == nil {
 				t.Error("jwx accepted a flipped signature")
 			}
 			// Both refuse an expired token.

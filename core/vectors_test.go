@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jwtwasm/jwtwasm/core/internal/testkit"
 )
 
 // vector is one file of testdata/vectors: "name: value" lines, a blank
@@ -142,7 +144,7 @@ func TestVectors(t *testing.T) {
 			// One flipped byte anywhere in the signature breaks it.
 			_, _, sig := tokenParts(t, vec.token)
 			for _, i := range []int{0, len(sig) / 2, len(sig) - 1} {
-				bad := flipSignatureByte(t, vec.token, i)
+				bad := testkit.FlipSignatureBit(t, vec.token, i)
 				if isJWT {
 					_, err = v.Verify(bad)
 				} else {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jwtwasm/jwtwasm/core/internal/testkit"
 )
 
 // TestVerifyCodes produces every code that Verify returns, one row each
@@ -51,9 +53,9 @@ func TestVerifyCodes(t *testing.T) {
 		{"no kid and no key fits", esOnly, Policy{Algorithms: []string{"ES256", "ES384"}}, func(t *testing.T) string {
 			return mustSign(t, es384, good, WithKeyID(""))
 		}, CodeKeyMismatch},
-		{"bad signature", mixed, both, func(t *testing.T) string { return flipSignatureByte(t, mustSign(t, rs, good), 7) }, CodeBadSignature},
+		{"bad signature", mixed, both, func(t *testing.T) string { return testkit.FlipSignatureBit(t, mustSign(t, rs, good), 7) }, CodeBadSignature},
 		{"bad signature without kid", mixed, both, func(t *testing.T) string {
-			return flipSignatureByte(t, mustSign(t, ed, good, WithKeyID("")), 0)
+			return testkit.FlipSignatureBit(t, mustSign(t, ed, good, WithKeyID("")), 0)
 		}, CodeBadSignature},
 		{"signed by another key with a known kid", mixed, both, func(t *testing.T) string {
 			other, err := GenerateKey(KeyParams{Type: KeyTypeEC})

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/jwtwasm/jwtwasm/core"
+	"github.com/jwtwasm/jwtwasm/core/internal/testkit"
 )
 
 // This file runs Project Wycheproof's JOSE signature vectors through the
@@ -72,8 +73,6 @@ import (
 // CodeInternal anywhere, an invalid case accepted that is not listed in
 // wpKnownAccepted, or a listed case that is no longer accepted (so that
 // the list only shrinks).
-
-const wpDir = "../../shared/testdata/wycheproof"
 
 // wpNow is the fixed time of every verification.
 var wpNow = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -139,21 +138,19 @@ type wpCase struct {
 func (c wpCase) key() string { return fmt.Sprintf("%s#%d", c.file, c.test.TcID) }
 
 func TestWycheproofJWS(t *testing.T) {
-	if _, err := os.Stat(wpDir); err != nil {
-		t.Skipf("Wycheproof vectors not found at %s (../shared is absent in a fresh clone; CI has it): %v", wpDir, err)
-	}
+	dir := testkit.WycheproofDir(t)
 	// Both signature codes must give every verdict below.
 	for _, crypto := range []string{core.CryptoStdlib, core.CryptoFast} {
-		t.Run("crypto="+crypto, func(t *testing.T) { wpRunAll(t, crypto) })
+		t.Run("crypto="+crypto, func(t *testing.T) { wpRunAll(t, dir, crypto) })
 	}
 }
 
-func wpRunAll(t *testing.T, crypto string) {
+func wpRunAll(t *testing.T, dir, crypto string) {
 	files := []string{"json_web_signature_test.json", "json_web_key_test.json", "json_web_crypto_test.json"}
 	var all []wpCase
 	skipped := map[string]int{}
 	for _, name := range files {
-		data, err := os.ReadFile(filepath.Join(wpDir, name))
+		data, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatalf("read %s: %v", name, err)
 		}

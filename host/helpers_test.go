@@ -263,15 +263,3 @@ func fakeABI(version int64) []wasmFunc {
 		{name: "jwtwasm_verify_input", params: []api.ValueType{wI32, wI64, wI32}, results: []api.ValueType{wI64}},
 	}
 }
-
-// tamperSignature changes one character of token's signature, never to
-// itself: ECDSA signatures are random, and overwriting the end with a fixed
-// "AA" left about one token in 256 as it was.
-func tamperSignature(token string) string {
-	i := len(token) - 5
-	flip := byte('A')
-	if token[i] == flip {
-		flip = 'B'
-	}
-	return token[:i] + string(flip) + token[i+1:]
-}

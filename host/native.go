@@ -19,15 +19,32 @@ var _ Engine = nativeEngine{}
 
 func (nativeEngine) Name() string { return "native" }
 
-func (nativeEngine) NewVerifier(ctx context.Context, keys []byte, p core.Policy, opts ...CallOption) (Verifier, error) {
-	o, err := resolve("NewVerifier", verifierOptions, opts)
+// nativeStart begins an engine call: it checks the call's options, then
+// its context, as the module's engine does before each call.
+func nativeStart(ctx context.Context, op string, allowed optKind, opts []CallOption) (callOptions, error) {
+	o, err := resolve(op, allowed, opts)
 	if err != nil {
-		return nil, err
+		return o, err
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, contextError(err)
+		return o, contextError(err)
+	}
+	return o, nil
+}
+
+// nativeKeys is nativeStart for the calls that take a key document, and
+// reads it.
+func nativeKeys(ctx context.Context, op string, allowed optKind, opts []CallOption, keys []byte) (callOptions, *core.KeySet, error) {
+	o, err := nativeStart(ctx, op, allowed, opts)
+	if err != nil {
+		return o, nil, err
 	}
 	set, err := core.ParseKeySet(keys, o.keyOpts()...)
+	return o, set, err
+}
+
+func (nativeEngine) NewVerifier(ctx context.Context, keys []byte, p core.Policy, opts ...CallOption) (Verifier, error) {
+	o, set, err := nativeKeys(ctx, "NewVerifier", verifierOptions, opts, keys)
 	if err != nil {
 		return nil, err
 	}
@@ -68,14 +85,7 @@ func (n *nativeVerifier) Close(context.Context) error {
 }
 
 func (nativeEngine) NewSigner(ctx context.Context, keys []byte, opts ...CallOption) (Signer, error) {
-	o, err := resolve("NewSigner", signerOptions, opts)
-	if err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, contextError(err)
-	}
-	set, err := core.ParseKeySet(keys, o.keyOpts()...)
+	_, set, err := nativeKeys(ctx, "NewSigner", signerOptions, opts, keys)
 	if err != nil {
 		return nil, err
 	}
@@ -130,12 +140,9 @@ func (s *nativeSigner) Close(context.Context) error {
 }
 
 func (nativeEngine) Inspect(ctx context.Context, token string, opts ...CallOption) (*core.Inspection, error) {
-	o, err := resolve("Inspect", inspectOptions, opts)
+	o, err := nativeStart(ctx, "Inspect", inspectOptions, opts)
 	if err != nil {
 		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, contextError(err)
 	}
 	var set *core.KeySet
 	if o.keys != nil {
@@ -151,12 +158,9 @@ func (nativeEngine) Inspect(ctx context.Context, token string, opts ...CallOptio
 var errPassphraseWithoutKeys = core.Errorf(core.CodeInvalidArgument, "Inspect: host.WithPassphrase applies to the keys of host.WithKeys, and none were given")
 
 func (nativeEngine) GenerateKey(ctx context.Context, p core.KeyParams, f core.KeyFormat, opts ...CallOption) (*GeneratedKey, error) {
-	o, err := resolve("GenerateKey", keygenOptions, opts)
+	o, err := nativeStart(ctx, "GenerateKey", keygenOptions, opts)
 	if err != nil {
 		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, contextError(err)
 	}
 	key, err := core.GenerateKey(p)
 	if err != nil {
@@ -170,14 +174,7 @@ func (nativeEngine) GenerateKey(ctx context.Context, p core.KeyParams, f core.Ke
 }
 
 func (nativeEngine) ConvertKeys(ctx context.Context, keys []byte, f core.KeyFormat, opts ...CallOption) ([]byte, error) {
-	o, err := resolve("ConvertKeys", convertOptions, opts)
-	if err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, contextError(err)
-	}
-	set, err := core.ParseKeySet(keys, o.keyOpts()...)
+	o, set, err := nativeKeys(ctx, "ConvertKeys", convertOptions, opts, keys)
 	if err != nil {
 		return nil, err
 	}
@@ -185,14 +182,7 @@ func (nativeEngine) ConvertKeys(ctx context.Context, keys []byte, f core.KeyForm
 }
 
 func (nativeEngine) Thumbprints(ctx context.Context, keys []byte, opts ...CallOption) ([]core.KeyInfo, error) {
-	o, err := resolve("Thumbprints", keysOptions, opts)
-	if err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, contextError(err)
-	}
-	set, err := core.ParseKeySet(keys, o.keyOpts()...)
+	_, set, err := nativeKeys(ctx, "Thumbprints", keysOptions, opts, keys)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/jwtwasm/jwtwasm/core"
+	"github.com/jwtwasm/jwtwasm/host/internal/testkit"
 )
 
 // TestWycheproofDifferential runs every compact JWS case of Wycheproof's
@@ -20,10 +21,7 @@ import (
 // Wycheproof test holds the native verdicts to the vectors; this one holds
 // the module to core.
 func TestWycheproofDifferential(t *testing.T) {
-	dir := filepath.Join("..", "..", "shared", "testdata", "wycheproof")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("Wycheproof vectors not found at %s (they sit beside the repository in CI): %v", dir, err)
-	}
+	dir := testkit.WycheproofDir(t)
 	ctx := context.Background()
 	rt := sharedTestRuntime(t)
 	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)

@@ -22,7 +22,10 @@ step "the committed module is a fresh, reproducible build of wasm/"
 GOOS=wasip1 GOARCH=wasm go build ./core/...
 bash scripts/build-wasm.sh --check
 
-step "tests"
+step "quick tests (-short: what a developer runs before each commit)"
+go test -count=1 -short ./...
+
+step "full tests (the slow ones too: many modules, soak, every Wycheproof case, the interpreter)"
 go test -count=1 ./...
 
 step "the command's whole suite again, on the WebAssembly engine"

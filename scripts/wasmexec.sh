@@ -8,7 +8,8 @@
 # directory, because "go run" relinks it on every call. The whole host
 # filesystem is mounted at / and PWD is passed on, so that paths relative to
 # the package directory (testdata, ../../../../shared) work inside the
-# guest as they do natively; JWTWASM_SHARED is passed on when set.
+# guest as they do natively; CI and JWTWASM_WYCHEPROOF_DIR are passed on
+# when set, so that a missing Wycheproof corpus fails in CI here too.
 #
 # WASMEXEC_INTERPRETER=1 runs wazero's interpreter instead of its compiler.
 # No compilation cache: every test binary is new, so a cache would only grow.
@@ -40,9 +41,11 @@ if [ ! -x "$bin" ]; then
 fi
 
 args=(run -mount=/:/ -env="PWD=$PWD")
-if [ -n "${JWTWASM_SHARED:-}" ]; then
-  args+=(-env="JWTWASM_SHARED=$JWTWASM_SHARED")
-fi
+for name in CI JWTWASM_WYCHEPROOF_DIR; do
+  if [ -n "${!name:-}" ]; then
+    args+=(-env="$name=${!name}")
+  fi
+done
 if [ -n "${WASMEXEC_INTERPRETER:-}" ]; then
   args+=(-interpreter)
 fi

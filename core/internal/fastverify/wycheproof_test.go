@@ -12,21 +12,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-)
 
-// The Wycheproof vectors are shared by the repository's packages and read
-// in place. JWTWASM_SHARED names the shared directory when the relative
-// path does not work (a test binary run elsewhere).
-func wycheproofDir(t *testing.T) string {
-	dir := filepath.Join("..", "..", "..", "..", "shared", "testdata", "wycheproof")
-	if shared := os.Getenv("JWTWASM_SHARED"); shared != "" {
-		dir = filepath.Join(shared, "testdata", "wycheproof")
-	}
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("Wycheproof vectors not found (%v): set JWTWASM_SHARED to the shared directory that holds testdata/wycheproof", err)
-	}
-	return dir
-}
+	"github.com/jwtwasm/jwtwasm/core/internal/testkit"
+)
 
 type wycheproofFile struct {
 	Algorithm     string `json:"algorithm"`
@@ -58,7 +46,7 @@ type wycheproofFile struct {
 
 func readWycheproof(t *testing.T, name string) *wycheproofFile {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(wycheproofDir(t), name))
+	data, err := os.ReadFile(filepath.Join(testkit.WycheproofDir(t), name))
 	if err != nil {
 		t.Fatal(err)
 	}
