@@ -49,7 +49,7 @@ func newRawInstance(t *testing.T, initialise bool) *rawInstance {
 	t.Helper()
 	ctx := context.Background()
 	rawModule.once.Do(func() {
-		cache, err := wazero.NewCompilationCacheWithDir(testCacheDir(t))
+		cache, err := wazero.NewCompilationCacheWithDir(moduleCacheDir(testCacheDir(t), blob.Module)) // the host's layout
 		if err != nil {
 			rawModule.err = err
 			return

@@ -47,7 +47,7 @@ func WithModule(module []byte) Option {
 // WithCompilationCacheDir keeps compiled code in dir, so that a second
 // process starts in a fraction of a second instead of compiling the module
 // again (seconds). Without it, the compilation is cached in memory for the
-// life of the process.
+// life of the process, shared by every Runtime of the same configuration.
 //
 // Each build of the module gets its own subdirectory of dir, and starting
 // one removes what other builds left there unused for a day: compiled code

@@ -22,10 +22,13 @@ import (
 // instances. It is safe for concurrent use; each instance serves one call
 // at a time.
 type Runtime struct {
-	rt       wazero.Runtime
-	cache    wazero.CompilationCache
-	compiled wazero.CompiledModule
-	opts     options
+	rt    wazero.Runtime
+	cache wazero.CompilationCache
+	// fileCache says cache is r's own, on disk, closed with r; otherwise
+	// it is the process's shared in-memory cache (memoryCache).
+	fileCache bool
+	compiled  wazero.CompiledModule
+	opts      options
 
 	idle   chan *instance // instances ready for a call
 	slots  chan struct{}  // one token per instance that may exist
@@ -74,7 +77,7 @@ func New(ctx context.Context, opts ...Option) (*Runtime, error) {
 		}
 	}
 	if !fileCache {
-		r.cache = wazero.NewCompilationCache()
+		r.cache = memoryCache(o)
 	}
 	// Not WithCloseOnContextDone: the checks it compiles into every loop
 	// and call make the module 8-9x slower (an RS256 check: 2.4 ms with,
@@ -84,14 +87,14 @@ func New(ctx context.Context, opts ...Option) (*Runtime, error) {
 	if err != nil && fileCache {
 		_ = r.rt.Close(ctx)
 		_ = r.cache.Close(ctx)
-		r.cache = wazero.NewCompilationCache()
+		r.cache, fileCache = memoryCache(o), false
 		compiled, err = r.compile(ctx, cfg, module)
 	}
 	if err != nil {
 		r.Close(ctx)
 		return nil, err
 	}
-	r.compiled = compiled
+	r.compiled, r.fileCache = compiled, fileCache
 	if err := checkShape(compiled); err != nil {
 		r.Close(ctx)
 		return nil, err
@@ -303,12 +306,42 @@ func (r *Runtime) shutdown(ctx context.Context) error {
 	if r.rt != nil {
 		err = r.rt.Close(ctx) // closes every module instance
 	}
-	if r.cache != nil {
+	if r.cache != nil && r.fileCache { // the memory cache outlives r
 		if cerr := r.cache.Close(ctx); err == nil {
 			err = cerr
 		}
 	}
 	return err
+}
+
+// memoryCaches holds the in-memory compilation caches of the process, one
+// per runtime configuration that changes compiled code: every Runtime
+// without a cache directory shares one, so that only the first compiles
+// the module (seconds) and later ones start in milliseconds. They are
+// never closed: the compiled module stays for the life of the process.
+var memoryCaches struct {
+	sync.Mutex
+	byConfig map[memoryCacheKey]wazero.CompilationCache
+}
+
+type memoryCacheKey struct {
+	interpreter bool
+	memoryPages uint32
+}
+
+func memoryCache(o options) wazero.CompilationCache {
+	memoryCaches.Lock()
+	defer memoryCaches.Unlock()
+	key := memoryCacheKey{o.interpreter, o.memoryPages}
+	c, ok := memoryCaches.byConfig[key]
+	if !ok {
+		if memoryCaches.byConfig == nil {
+			memoryCaches.byConfig = map[memoryCacheKey]wazero.CompilationCache{}
+		}
+		c = wazero.NewCompilationCache()
+		memoryCaches.byConfig[key] = c
+	}
+	return c
 }
 
 // do runs f on an instance from the pool, on the caller's goroutine.

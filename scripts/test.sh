@@ -22,6 +22,11 @@ step "the committed module is a fresh, reproducible build of wasm/"
 GOOS=wasip1 GOARCH=wasm go build ./core/...
 bash scripts/build-wasm.sh --check
 
+step "tools the tests call: openssl (PKCS#8 interop)"
+if ! command -v openssl >/dev/null; then
+  apt-get update -qq && apt-get install -y -qq openssl >/dev/null
+fi
+
 step "quick tests (-short: what a developer runs before each commit)"
 go test -count=1 -short ./...
 
