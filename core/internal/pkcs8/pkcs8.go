@@ -23,6 +23,7 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 )
 
@@ -109,14 +110,9 @@ func Encrypt(privateKeyInfo, passphrase []byte, rand io.Reader, iterations int) 
 	if _, err := io.ReadFull(rand, iv); err != nil {
 		return nil, fmt.Errorf("pkcs8: reading iv: %w", err)
 	}
-	key, err := pbkdf2.Key(sha256.New, string(passphrase), salt, iterations, keySize)
+	block, err := deriveBlock(sha256.New, passphrase, salt, iterations, keySize)
 	if err != nil {
-		return nil, fmt.Errorf("pkcs8: deriving key: %w", err)
-	}
-	block, err := aes.NewCipher(key)
-	clear(key)
-	if err != nil {
-		return nil, fmt.Errorf("pkcs8: %w", err)
+		return nil, err
 	}
 	ciphertext := pad(privateKeyInfo, aes.BlockSize)
 	cipher.NewCBCEncrypter(block, iv).CryptBlocks(ciphertext, ciphertext)
@@ -181,14 +177,9 @@ func decrypt(der, passphrase []byte, maxIterations int) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	key, err := pbkdf2.Key(p.newHash, string(passphrase), p.salt, p.iterations, p.keySize)
+	block, err := deriveBlock(p.newHash, passphrase, p.salt, p.iterations, p.keySize)
 	if err != nil {
-		return nil, fmt.Errorf("pkcs8: deriving key: %w", err)
-	}
-	block, err := aes.NewCipher(key)
-	clear(key)
-	if err != nil {
-		return nil, fmt.Errorf("pkcs8: %w", err)
+		return nil, err
 	}
 	plaintext := make([]byte, len(p.ciphertext))
 	cipher.NewCBCDecrypter(block, p.iv).CryptBlocks(plaintext, p.ciphertext)
@@ -231,4 +222,19 @@ func unpad(b []byte, blockSize int) (int, bool) {
 		}
 	}
 	return len(b) - n, true
+}
+
+// deriveBlock derives the AES key of PBES2 from passphrase with PBKDF2 and
+// returns its cipher; the key itself is cleared.
+func deriveBlock[H hash.Hash](newHash func() H, passphrase, salt []byte, iterations, keySize int) (cipher.Block, error) {
+	key, err := pbkdf2.Key(newHash, string(passphrase), salt, iterations, keySize)
+	if err != nil {
+		return nil, fmt.Errorf("pkcs8: deriving key: %w", err)
+	}
+	block, err := aes.NewCipher(key)
+	clear(key)
+	if err != nil {
+		return nil, fmt.Errorf("pkcs8: %w", err)
+	}
+	return block, nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"os"
 	"path/filepath"
 	"sync"
@@ -105,4 +106,38 @@ func (d keyDocument) opts() []host.CallOption {
 		return nil
 	}
 	return []host.CallOption{host.WithPassphrase(d.passphrase)}
+}
+
+// begin is the common start of a command that runs on an engine and
+// writes output: it parses args, opens -o (out), runs checks on the
+// positional arguments and flags (usage errors, before any engine
+// starts), and picks the engine --engine names.
+func begin(e *env, fs *flag.FlagSet, args []string, out *outputFile, engineName *string, checks ...func(pos []string) error) ([]string, host.Engine, error) {
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := out.start(e, fs); err != nil {
+		return nil, nil, err
+	}
+	for _, check := range checks {
+		if err := check(pos); err != nil {
+			return nil, nil, err
+		}
+	}
+	eng, err := pickEngine(e, *engineName)
+	if err != nil {
+		return nil, nil, err
+	}
+	return pos, eng, nil
+}
+
+// oneArgument is a check for begin: exactly one positional argument.
+func oneArgument(usage string) func([]string) error {
+	return func(pos []string) error {
+		if len(pos) != 1 {
+			return usageError("%s, got %d arguments", usage, len(pos))
+		}
+		return nil
+	}
 }

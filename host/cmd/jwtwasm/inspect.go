@@ -34,17 +34,8 @@ func runInspect(e *env, args []string) error {
 	fs.BoolVar(&asJSON, "json", false, "print the inspection as JSON")
 	var out outputFile
 	out.addFlags(fs, "the inspection")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := out.start(e, fs); err != nil {
-		return err
-	}
-	if err := inspectFlagsApply(keyFile, passFile); err != nil {
-		return err
-	}
-	eng, err := pickEngine(e, engineName)
+	pos, eng, err := begin(e, fs, args, &out, &engineName,
+		func([]string) error { return inspectFlagsApply(keyFile, passFile) })
 	if err != nil {
 		return err
 	}

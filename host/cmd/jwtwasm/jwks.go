@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 
 	"github.com/jwtwasm/jwtwasm/core"
@@ -68,20 +69,34 @@ func printSet(e *env, set *core.KeySet, out string, force bool) error {
 	return writeOutput(e, out, append(indentJSON(b), '\n'), 0o644, force)
 }
 
+// setFlags are the flags of the jwks commands that read key files and
+// write one set.
+type setFlags struct {
+	passFile, out string
+	force         bool
+}
+
+// parse registers the flags on fs, parses args and returns the positional
+// arguments.
+func (f *setFlags) parse(fs *flag.FlagSet, args []string, passUsage string) ([]string, error) {
+	fs.StringVar(&f.passFile, "passphrase-file", "", passUsage)
+	fs.StringVar(&f.out, "o", "", "write to `FILE` instead of stdout")
+	fs.BoolVar(&f.force, "force", false, "replace the output file if it exists")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	return pos, refuseForceWithoutOutput(fs, f.out)
+}
+
 func runJWKSPublic(e *env, args []string) error {
 	fs := newFlags(e, "jwks public", "[flags] FILE|-", jwksAbout, jwksExamples)
-	var passFile, out string
-	var force bool
-	fs.StringVar(&passFile, "passphrase-file", "", "`FILE` holding the passphrase of an encrypted private key")
-	fs.StringVar(&out, "o", "", "write to `FILE` instead of stdout")
-	fs.BoolVar(&force, "force", false, "replace the output file if it exists")
-	pos, err := parseFlags(fs, args)
+	var f setFlags
+	pos, err := f.parse(fs, args, "`FILE` holding the passphrase of an encrypted private key")
 	if err != nil {
 		return err
 	}
-	if err := refuseForceWithoutOutput(fs, out); err != nil {
-		return err
-	}
+	passFile, out, force := f.passFile, f.out, f.force
 	if len(pos) != 1 {
 		return usageError("jwks public takes one FILE or -, got %d arguments", len(pos))
 	}
@@ -99,18 +114,12 @@ func runJWKSPublic(e *env, args []string) error {
 
 func runJWKSMerge(e *env, args []string) error {
 	fs := newFlags(e, "jwks merge", "[flags] FILE...", jwksAbout, jwksExamples)
-	var passFile, out string
-	var force bool
-	fs.StringVar(&passFile, "passphrase-file", "", "`FILE` holding the passphrase of encrypted private keys")
-	fs.StringVar(&out, "o", "", "write to `FILE` instead of stdout")
-	fs.BoolVar(&force, "force", false, "replace the output file if it exists")
-	pos, err := parseFlags(fs, args)
+	var f setFlags
+	pos, err := f.parse(fs, args, "`FILE` holding the passphrase of encrypted private keys")
 	if err != nil {
 		return err
 	}
-	if err := refuseForceWithoutOutput(fs, out); err != nil {
-		return err
-	}
+	passFile, out, force := f.passFile, f.out, f.force
 	if len(pos) == 0 {
 		return usageError("jwks merge takes one or more FILEs")
 	}

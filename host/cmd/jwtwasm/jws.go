@@ -57,20 +57,9 @@ func runJWSVerify(e *env, args []string) error {
 	cryptoFlag(fs, &cryptoName)
 	var out outputFile
 	out.addFlags(fs, "the payload (or the --json report)")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := out.start(e, fs); err != nil {
-		return err
-	}
-	if err := fetchFlagsApply(fs, &keys); err != nil {
-		return err
-	}
-	if err := checkMaxSize(maxSize); err != nil {
-		return err
-	}
-	eng, err := pickEngine(e, engineName)
+	pos, eng, err := begin(e, fs, args, &out, &engineName,
+		func([]string) error { return fetchFlagsApply(fs, &keys) },
+		func([]string) error { return checkMaxSize(maxSize) })
 	if err != nil {
 		return err
 	}
@@ -125,17 +114,7 @@ func runJWSSign(e *env, args []string) error {
 	engineFlag(fs, &engineName)
 	var out outputFile
 	out.addFlags(fs, "the JWS")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := out.start(e, fs); err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return usageError("jws sign takes one FILE or - (the payload), got %d arguments", len(pos))
-	}
-	eng, err := pickEngine(e, engineName)
+	pos, eng, err := begin(e, fs, args, &out, &engineName, oneArgument("jws sign takes one FILE or - (the payload)"))
 	if err != nil {
 		return err
 	}

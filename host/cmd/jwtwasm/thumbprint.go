@@ -20,17 +20,7 @@ func runThumbprint(e *env, args []string) error {
 	fs.StringVar(&passFile, "passphrase-file", "", "`FILE` holding the passphrase of an encrypted private key")
 	var out outputFile
 	out.addFlags(fs, "the thumbprints")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := out.start(e, fs); err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return usageError("thumbprint takes one FILE or -, got %d arguments", len(pos))
-	}
-	eng, err := pickEngine(e, engineName)
+	pos, eng, err := begin(e, fs, args, &out, &engineName, oneArgument("thumbprint takes one FILE or -"))
 	if err != nil {
 		return err
 	}

@@ -86,20 +86,9 @@ func runVerify(e *env, args []string) error {
 	fs.BoolVar(&e.json, "json", false, "print {\"valid\":…, \"claims\":…, \"error\":…} on stdout")
 	var out outputFile
 	out.addFlags(fs, "the claims (or the --json report)")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := out.start(e, fs); err != nil {
-		return err
-	}
-	if err := fetchFlagsApply(fs, &keys); err != nil {
-		return err
-	}
-	if err := checkMaxSize(pf.maxSize); err != nil {
-		return err
-	}
-	eng, err := pickEngine(e, engineName)
+	pos, eng, err := begin(e, fs, args, &out, &engineName,
+		func([]string) error { return fetchFlagsApply(fs, &keys) },
+		func([]string) error { return checkMaxSize(pf.maxSize) })
 	if err != nil {
 		return err
 	}

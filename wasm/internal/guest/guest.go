@@ -342,9 +342,23 @@ func (g *Guest) freeVerifier(r *abi.HandleRequest) []byte {
 // Verify verifies token with the verifier behind handle. nowMillis is the
 // time to judge by, or 0 for the clock.
 func (g *Guest) Verify(handle int32, nowMillis int64, token []byte) []byte {
+	tok, index, failed := g.verify(handle, nowMillis, token)
+	if failed != nil {
+		return failed
+	}
+	h, c := tok.Header.JSON(), tok.Claims.JSON()
+	out := make([]byte, 0, len(h)+len(c)+2*len(tok.Key.KeyID())+64)
+	out = append(out, abi.StatusOK, '{')
+	return appendToken(out, tok, index)
+}
+
+// verify verifies token with the verifier behind handle and returns the
+// verified token and the index of its key, or the result that reports
+// its failure.
+func (g *Guest) verify(handle int32, nowMillis int64, token []byte) (*core.Token, int, []byte) {
 	p := g.verifiers[handle]
 	if p == nil {
-		return badRequest("no verifier with handle %d (freed already, or never made)", handle)
+		return nil, 0, badRequest("no verifier with handle %d (freed already, or never made)", handle)
 	}
 	var now time.Time // the verifier's clock
 	if nowMillis != 0 {
@@ -352,16 +366,13 @@ func (g *Guest) Verify(handle int32, nowMillis int64, token []byte) []byte {
 	}
 	tok, err := p.v.VerifyAt(p.tokenText(token), now)
 	if tok == nil {
-		return errResult(err)
+		return nil, 0, errResult(err)
 	}
 	index := slices.Index(p.keys, tok.Key)
 	if err != nil {
-		return result(core.CodeOf(err), errorBody(err, tok, index))
+		return nil, 0, result(core.CodeOf(err), errorBody(err, tok, index))
 	}
-	h, c := tok.Header.JSON(), tok.Claims.JSON()
-	out := make([]byte, 0, len(h)+len(c)+2*len(tok.Key.KeyID())+64)
-	out = append(out, abi.StatusOK, '{')
-	return appendToken(out, tok, index)
+	return tok, index, nil
 }
 
 // Input returns the input buffer of VerifyInput, grown to hold at least
@@ -384,21 +395,9 @@ func (g *Guest) VerifyInput(handle int32, nowMillis int64, size int32) []byte {
 	if size < 0 || int(size) > len(g.in) {
 		return badRequest("input of %d bytes: the input buffer (%s) holds %d", size, abi.ExportInput, len(g.in))
 	}
-	p := g.verifiers[handle]
-	if p == nil {
-		return badRequest("no verifier with handle %d (freed already, or never made)", handle)
-	}
-	var now time.Time // the verifier's clock
-	if nowMillis != 0 {
-		now = time.UnixMilli(nowMillis)
-	}
-	tok, err := p.v.VerifyAt(p.tokenText(g.in[:size]), now)
-	if tok == nil {
-		return errResult(err)
-	}
-	index := slices.Index(p.keys, tok.Key)
-	if err != nil {
-		return result(core.CodeOf(err), errorBody(err, tok, index))
+	tok, index, failed := g.verify(handle, nowMillis, g.in[:size])
+	if failed != nil {
+		return failed
 	}
 	h, c := tok.Header.JSON(), tok.Claims.JSON()
 	out := g.out[:0]
