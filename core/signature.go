@@ -49,13 +49,13 @@ func digest(sum *[64]byte, h crypto.Hash, data string) []byte {
 }
 
 // checkSignature reports whether sig is a signature of signingInput by k
-// under a: with the fast path where fast is set and it applies (RSA, and
-// ECDSA on P-256), else with the standard library. The caller has checked
-// that k fits a.
-func checkSignature(a *algorithm, k *Key, signingInput string, sig []byte, fast bool) bool {
+// under a: with the fast path where fast selects it and it applies (RSA,
+// and ECDSA on P-256), else with the standard library. The caller has
+// checked that k fits a.
+func checkSignature(a *algorithm, k *Key, signingInput string, sig []byte, fast fastPaths) bool {
 	// Each case hashes into a sum of its own: a callee that lets its digest
 	// escape (rsa.VerifyPSS does) moves only its own sum to the heap.
-	if fast {
+	if fast&fastRSA != 0 && (a.family == famRSA || a.family == famPSS) || fast&fastP256 != 0 && a.family == famECDSA {
 		if f := k.fastFor(); f != nil {
 			var sum [64]byte
 			switch {

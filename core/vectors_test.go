@@ -129,7 +129,7 @@ func TestVectors(t *testing.T) {
 				if h.Algorithm != alg {
 					t.Fatalf("header alg %q, vector says %q", h.Algorithm, alg)
 				}
-				ok := checkSignature(a, key, c.signingInput, sig, false)
+				ok := checkSignature(a, key, c.signingInput, sig, 0)
 				if ok != (want == 0) {
 					t.Fatalf("verifySignature = %v, expect %q", ok, vec.fields["expect"])
 				}

@@ -18,7 +18,7 @@ type Verifier struct {
 	now    func() time.Time
 	keys   atomic.Pointer[keyState]
 	cache  *TokenCache // nil when caching is off
-	fast   bool        // the fast path for RSA and ES256 (WithCrypto)
+	fast   fastPaths   // the fast path for RSA and ES256 (WithCrypto)
 }
 
 // keyState is the key set in force; its generation changes with every
