@@ -78,11 +78,21 @@ func ParseClaims(payload []byte) (*Claims, error) { return parseClaims(payload) 
 // parseClaims reads a claims set. Registered claims of the wrong JSON type
 // are refused: a string "exp" is not a date (RFC 7519 §2, NumericDate).
 func parseClaims(payload []byte) (*Claims, error) {
+	c := new(Claims)
+	if err := parseClaimsInto(payload, c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// parseClaimsInto is parseClaims into c, which a verifier allocates
+// together with the token.
+func parseClaimsInto(payload []byte, c *Claims) error {
 	obj, err := jsonobj.Parse(payload, jsonLimits)
 	if err != nil {
-		return nil, wrapError(CodeMalformed, err, "token claims")
+		return wrapError(CodeMalformed, err, "token claims")
 	}
-	c := &Claims{raw: payload, obj: obj}
+	*c = Claims{raw: payload, obj: obj}
 	for _, m := range obj {
 		switch m.Name {
 		case "iss":
@@ -101,10 +111,10 @@ func parseClaims(payload []byte) (*Claims, error) {
 			c.IssuedAt, err = parseNumericDate(m)
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return c, nil
+	return nil
 }
 
 func parseAudience(raw []byte) ([]string, error) {

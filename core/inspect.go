@@ -98,12 +98,12 @@ func Inspect(token string, opts ...InspectOption) (*Inspection, error) {
 	add := func(sev Severity, code, format string, args ...any) {
 		findings = append(findings, Finding{Severity: sev, Code: code, Message: fmt.Sprintf(format, args...)})
 	}
-	c, err := splitCompact(token)
+	h := new(Header)
+	c, sig, err := splitCompact(token, h, nil)
 	if err != nil {
 		return nil, err
 	}
-	in := &Inspection{Header: &c.header, SignatureSize: len(c.signature)}
-	h := in.Header
+	in := &Inspection{Header: h, SignatureSize: len(sig)}
 	a := lookupAlg(h.Algorithm)
 	switch {
 	case strings.EqualFold(h.Algorithm, "none"):
@@ -127,8 +127,8 @@ func Inspect(token string, opts ...InspectOption) (*Inspection, error) {
 	if len(h.Critical) > 0 {
 		add(SeverityInfo, "crit", "\"crit\" names %q: verifiers that do not understand them must refuse the token", h.Critical)
 	}
-	if a != nil && a.family == famECDSA && len(c.signature) != 2*a.size {
-		add(SeverityHigh, "bad_signature_size", "%s signature is %d bytes, want %d (R||S, not DER)", a.name, len(c.signature), 2*a.size)
+	if a != nil && a.family == famECDSA && len(sig) != 2*a.size {
+		add(SeverityHigh, "bad_signature_size", "%s signature is %d bytes, want %d (R||S, not DER)", a.name, len(sig), 2*a.size)
 	}
 
 	payload, err := base64.RawURLEncoding.DecodeString(c.payloadB64)

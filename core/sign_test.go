@@ -44,7 +44,7 @@ func TestSignDefaultAlgorithm(t *testing.T) {
 			if p := k.Public(); p != nil {
 				pub = p
 			}
-			if !checkSignature(a, pub, tok[:strings.LastIndexByte(tok, '.')], sig, false) {
+			if !checkSignature(a, pub, tok[:strings.LastIndexByte(tok, '.')], sig, 0) {
 				t.Error("the signature does not verify")
 			}
 		})

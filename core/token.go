@@ -55,10 +55,20 @@ var registeredHeaders = []string{"alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t"
 
 // compact is a compact JWS split into its parts.
 type compact struct {
-	header       Header
 	signingInput string // BASE64URL(header) "." BASE64URL(payload)
 	payloadB64   string
-	signature    []byte
+	// payload is room for the decoded payload: the rest of the buffer the
+	// header's JSON was decoded into, so that one allocation holds both.
+	payload []byte
+}
+
+// decodePayload decodes the payload into c.payload.
+func (c *compact) decodePayload() ([]byte, error) {
+	n, err := b64.Decode(c.payload, []byte(c.payloadB64))
+	if err != nil {
+		return nil, newError(CodeMalformed, "token payload is not canonical base64url")
+	}
+	return c.payload[:n:n], nil
 }
 
 // b64URLAlphabet marks the bytes of the base64url alphabet. Go's decoder
@@ -71,9 +81,11 @@ var b64URLAlphabet = func() (t [256]bool) {
 	return t
 }()
 
-// splitCompact parses the parts of a compact JWS, decoding the header and
-// signature but not the payload.
-func splitCompact(token string) (*compact, error) {
+// splitCompact parses the parts of a compact JWS, decoding the header into
+// h and the signature into sigBuf if it fits, but not the payload. Nothing
+// it returns refers to sigBuf except sig, so that a caller's buffer on the
+// stack stays there.
+func splitCompact(token string, h *Header, sigBuf []byte) (compact, []byte, error) {
 	// One pass finds the dots and the first byte outside the alphabet:
 	// inside WebAssembly, where strings.Count and friends have no
 	// assembly, separate passes cost microseconds per token.
@@ -94,9 +106,9 @@ func splitCompact(token string) (*compact, error) {
 	}
 	if dots != 2 {
 		if dots == 4 {
-			return nil, newError(CodeMalformed, "token has 5 parts: it is an encrypted JWE, not a signed JWS")
+			return compact{}, nil, newError(CodeMalformed, "token has 5 parts: it is an encrypted JWE, not a signed JWS")
 		}
-		return nil, newError(CodeMalformed, "token has %d parts, want 3 (header.payload.signature)", dots+1)
+		return compact{}, nil, newError(CodeMalformed, "token has %d parts, want 3 (header.payload.signature)", dots+1)
 	}
 	h64, p64, s64 := token[:first], token[first+1:last], token[last+1:]
 	if bad >= 0 {
@@ -107,24 +119,30 @@ func splitCompact(token string) (*compact, error) {
 		case bad < last:
 			part = "payload"
 		}
-		return nil, newError(CodeMalformed, "token %s has a character outside the base64url alphabet", part)
+		return compact{}, nil, newError(CodeMalformed, "token %s has a character outside the base64url alphabet", part)
 	}
 	if h64 == "" {
-		return nil, newError(CodeMalformed, "token header is empty")
+		return compact{}, nil, newError(CodeMalformed, "token header is empty")
 	}
-	hjson, err := b64.DecodeString(h64)
+	// The header's JSON and the payload share one buffer, sized once;
+	// both end up in the verified token.
+	buf := make([]byte, b64.DecodedLen(len(h64))+b64.DecodedLen(len(p64)))
+	n, err := b64.Decode(buf, []byte(h64))
 	if err != nil {
-		return nil, newError(CodeMalformed, "token header is not canonical base64url")
+		return compact{}, nil, newError(CodeMalformed, "token header is not canonical base64url")
 	}
-	sig, err := b64.DecodeString(s64)
-	if err != nil {
-		return nil, newError(CodeMalformed, "token signature is not canonical base64url")
+	hjson := buf[:n:n]
+	if b64.DecodedLen(len(s64)) > len(sigBuf) {
+		sigBuf = make([]byte, b64.DecodedLen(len(s64)))
 	}
-	c := &compact{signingInput: token[:last], payloadB64: p64, signature: sig}
-	if err := parseHeader(hjson, &c.header); err != nil {
-		return nil, err
+	if n, err = b64.Decode(sigBuf, []byte(s64)); err != nil {
+		return compact{}, nil, newError(CodeMalformed, "token signature is not canonical base64url")
 	}
-	return c, nil
+	sig := sigBuf[:n]
+	if err := parseHeader(hjson, h); err != nil {
+		return compact{}, nil, err
+	}
+	return compact{signingInput: token[:last], payloadB64: p64, payload: buf[len(hjson):]}, sig, nil
 }
 
 // ParseHeader reads a JWS protected header (decoded JSON) with the same

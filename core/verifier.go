@@ -18,7 +18,7 @@ type Verifier struct {
 	now    func() time.Time
 	keys   atomic.Pointer[keyState]
 	cache  *TokenCache // nil when caching is off
-	fast   bool        // the fast path for RSA and ES256 (WithCrypto)
+	fast   fastPaths   // the fast path for RSA and ES256 (WithCrypto)
 }
 
 // keyState is the key set in force; its generation changes with every
@@ -175,18 +175,21 @@ func (v *Verifier) VerifyAt(token string, now time.Time) (*Token, error) {
 			return t, nil
 		}
 	}
-	jws, err := v.verifyJWS(token, ks.set)
+	// The token, its header and its claims in one allocation.
+	t := new(verifiedToken)
+	payload, key, err := v.verifyJWS(token, ks.set, &t.header)
 	if err != nil {
 		return nil, err
 	}
-	claims, err := parseClaims(jws.Payload)
-	if err != nil {
+	claims := &t.claims
+	if err := parseClaimsInto(payload, claims); err != nil {
 		return nil, err
 	}
 	if err := v.checkClaims(claims, now); err != nil {
 		return nil, err
 	}
-	tok := &Token{Header: jws.Header, Claims: claims, Key: jws.Key}
+	tok := &t.tok
+	*tok = Token{Header: &t.header, Claims: claims, Key: key}
 	for _, r := range v.rules {
 		if err := r.Check(claims); err != nil {
 			return tok, err
@@ -197,6 +200,13 @@ func (v *Verifier) VerifyAt(token string, now time.Time) (*Token, error) {
 		v.cache.Put(token, ks.gen, from, until, tok)
 	}
 	return tok, nil
+}
+
+// verifiedToken is a Token with its Header and Claims, allocated together.
+type verifiedToken struct {
+	tok    Token
+	header Header
+	claims Claims
 }
 
 // JWS is a verified compact JWS: its protected header, its payload, and
@@ -216,35 +226,36 @@ func (v *Verifier) VerifyJWS(token string) (*JWS, error) {
 	if len(token) > v.policy.MaxTokenSize {
 		return nil, newError(CodeTooLarge, "token of %d bytes is over the limit of %d", len(token), v.policy.MaxTokenSize)
 	}
-	return v.verifyJWS(token, v.keys.Load().set)
-}
-
-// verifyJWS checks everything up to and including the signature, then
-// decodes the payload.
-func (v *Verifier) verifyJWS(token string, set *KeySet) (*JWS, error) {
-	t, err := v.verifySignature(token, set)
-	if err != nil {
+	jws := &JWS{Header: new(Header)}
+	var err error
+	if jws.Payload, jws.Key, err = v.verifyJWS(token, v.keys.Load().set, jws.Header); err != nil {
 		return nil, err
 	}
-	payload, err := b64.DecodeString(t.payloadB64)
-	if err != nil {
-		return nil, newError(CodeMalformed, "token payload is not canonical base64url")
-	}
-	return &JWS{Header: &t.header, Payload: payload, Key: t.key}, nil
+	return jws, nil
 }
 
-type verifiedJWS struct {
-	*compact
-	key *Key
+// verifyJWS checks everything up to and including the signature, with the
+// header parsed into h, then decodes the payload.
+func (v *Verifier) verifyJWS(token string, set *KeySet, h *Header) (payload []byte, key *Key, err error) {
+	c, key, err := v.verifySignature(token, set, h)
+	if err != nil {
+		return nil, nil, err
+	}
+	if payload, err = c.decodePayload(); err != nil {
+		return nil, nil, err
+	}
+	return payload, key, nil
 }
 
-// verifySignature checks everything up to and including the signature.
-func (v *Verifier) verifySignature(token string, set *KeySet) (verifiedJWS, error) {
-	c, err := splitCompact(token)
+// verifySignature checks everything up to and including the signature,
+// with the header parsed into h.
+func (v *Verifier) verifySignature(token string, set *KeySet, h *Header) (compact, *Key, error) {
+	// The signature is needed only here: on the stack, up to RSA-4096.
+	var sigBuf [512]byte
+	c, sig, err := splitCompact(token, h, sigBuf[:])
 	if err != nil {
-		return verifiedJWS{}, err
+		return compact{}, nil, err
 	}
-	h := &c.header
 	var a *algorithm
 	for _, allowed := range v.algs {
 		if allowed.name == h.Algorithm {
@@ -252,32 +263,32 @@ func (v *Verifier) verifySignature(token string, set *KeySet) (verifiedJWS, erro
 		}
 	}
 	if a == nil {
-		return verifiedJWS{}, newError(CodeAlgNotAllowed, "algorithm %q is not allowed: the policy accepts %s", h.Algorithm, strings.Join(v.policy.Algorithms, ", "))
+		return compact{}, nil, newError(CodeAlgNotAllowed, "algorithm %q is not allowed: the policy accepts %s", h.Algorithm, strings.Join(v.policy.Algorithms, ", "))
 	}
 	for _, ext := range h.Critical {
 		if slices.Contains(registeredHeaders, ext) {
-			return verifiedJWS{}, newError(CodeMalformed, "header \"crit\" names registered parameter %q (RFC 7515 §4.1.11)", ext)
+			return compact{}, nil, newError(CodeMalformed, "header \"crit\" names registered parameter %q (RFC 7515 §4.1.11)", ext)
 		}
 		if _, ok := h.obj.Get(ext); !ok {
-			return verifiedJWS{}, newError(CodeMalformed, "header \"crit\" names %q, which the header lacks", ext)
+			return compact{}, nil, newError(CodeMalformed, "header \"crit\" names %q, which the header lacks", ext)
 		}
 		if !slices.Contains(v.policy.Critical, ext) {
-			return verifiedJWS{}, newError(CodeUnsupportedCrit, "header \"crit\" names extension %q, which this verifier does not understand", ext)
+			return compact{}, nil, newError(CodeUnsupportedCrit, "header \"crit\" names extension %q, which this verifier does not understand", ext)
 		}
 	}
 	candidates, err := v.candidates(a, h, set)
 	if err != nil {
-		return verifiedJWS{}, err
+		return compact{}, nil, err
 	}
 	for _, k := range candidates {
-		if checkSignature(a, k, c.signingInput, c.signature, v.fast) {
-			return verifiedJWS{compact: c, key: k}, nil
+		if checkSignature(a, k, c.signingInput, sig, v.fast) {
+			return c, k, nil
 		}
 	}
 	if h.KeyID != "" {
-		return verifiedJWS{}, newError(CodeBadSignature, "%s signature does not verify with key %q", a.name, h.KeyID)
+		return compact{}, nil, newError(CodeBadSignature, "%s signature does not verify with key %q", a.name, h.KeyID)
 	}
-	return verifiedJWS{}, newError(CodeBadSignature, "%s signature does not verify with any of %d keys", a.name, len(candidates))
+	return compact{}, nil, newError(CodeBadSignature, "%s signature does not verify with any of %d keys", a.name, len(candidates))
 }
 
 // unusableReasons says, key by key, why none of keys can verify any of algs:

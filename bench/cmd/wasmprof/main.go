@@ -40,7 +40,7 @@ import (
 // writes names into the name section with "_" for "/", "(" and "*", and
 // for ")": core.(*Verifier).VerifyAt is
 // github.com_jwtwasm_jwtwasm_core.__Verifier_.VerifyAt.
-const defaultMatch = `^github\.com_jwtwasm_jwtwasm_(core\.(splitCompact|parseHeader|parseClaims|checkSignature|__Verifier_\.(checkClaims|candidates|VerifyAt))|wasm_internal_guest\.(__Guest_\.(Verify|VerifyInput)|appendToken))$|^encoding_base64\.__Encoding_\.DecodeString$`
+const defaultMatch = `^github\.com_jwtwasm_jwtwasm_(core\.(splitCompact|parseHeader|parseClaimsInto|checkSignature|__Verifier_\.(checkClaims|candidates|VerifyAt))|wasm_internal_guest\.(__Guest_\.(Verify|VerifyInput)|appendToken))$|^encoding_base64\.__Encoding_\.Decode$`
 
 func main() {
 	alg := flag.String("alg", "RS256", "the entry of the tokens file to verify")

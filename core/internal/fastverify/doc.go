@@ -58,7 +58,9 @@
 //     wide table of G built once for the process and a table of Q built
 //     with the key, and checks x(R) against r without inverting Z.
 //
-// Natively, the standard library uses assembly on the common platforms and
-// is mostly the faster (the benchmarks compare both); this package is
-// meant for WebAssembly builds.
+// Natively, the standard library uses assembly on the common platforms:
+// its P-256 is about three times as fast as this package's, while for RSA
+// this package costs about the same CPU time (keeping R² mod n saves what
+// the assembly gains) and allocates nothing where crypto/rsa allocates for
+// every verification, so core uses it natively for RSA alone.
 package fastverify

@@ -4,12 +4,11 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/rsa"
-	_ "crypto/sha256" // h.New for SHA-256
-	_ "crypto/sha512" // and SHA-384, SHA-512
+	"crypto/sha256"
+	"crypto/sha512"
 	"crypto/subtle"
 	"errors"
 	"fmt"
-	"hash"
 	"math/bits"
 )
 
@@ -85,22 +84,34 @@ func NewRSAPublicKey(pub *rsa.PublicKey) (*RSAPublicKey, error) {
 // every valid signature.
 func (k *RSAPublicKey) Size() int { return k.size }
 
-// publicOp returns sig^e mod n as k.size big-endian bytes. As RFC 8017
-// §8.2.2 and §8.1.2 require, and crypto/rsa checks, the signature must be
-// exactly k.size bytes and its value less than n.
-func (k *RSAPublicKey) publicOp(sig []byte) ([]byte, error) {
+// stackLimbs is the largest modulus, in limbs, whose public operation
+// works in memory on the stack (4096 bits); larger ones allocate it.
+const stackLimbs = 64
+
+// publicOp sets em, which must be k.size bytes, to sig^e mod n, big-endian.
+// As RFC 8017 §8.2.2 and §8.1.2 require, and crypto/rsa checks, the
+// signature must be exactly k.size bytes and its value less than n.
+//
+// It allocates nothing for moduli up to 4096 bits: every verification
+// that allocates makes work for the garbage collector, which costs
+// verifiers on several cores more than the allocation itself.
+func (k *RSAPublicKey) publicOp(em, sig []byte) error {
 	if len(sig) != k.size {
-		return nil, ErrVerification
+		return ErrVerification
 	}
 	md := k.mod
 	n := md.limbs()
-	// One allocation for every number: s, s·R, the running power, and
-	// the multiplications' scratch.
-	buf := make([]uint64, 4*n+1)
-	s, sR, a, t := buf[:n], buf[n:2*n], buf[2*n:3*n], buf[3*n:]
+	// Every number in one buffer: s, s·R, the running power, and the
+	// multiplications' scratch.
+	var stack [4*stackLimbs + 1]uint64
+	buf := stack[:]
+	if n > stackLimbs {
+		buf = make([]uint64, 4*n+1)
+	}
+	s, sR, a, t := buf[:n], buf[n:2*n], buf[2*n:3*n], buf[3*n:4*n+1]
 	bytesToLimbs(s, sig)
 	if !less(s, md.m) {
-		return nil, ErrVerification
+		return ErrVerification
 	}
 
 	// Left-to-right square-and-multiply in Montgomery form, starting at
@@ -118,9 +129,17 @@ func (k *RSAPublicKey) publicOp(sig []byte) ([]byte, error) {
 	md.mul(a, a, a, t)
 	md.mul(a, a, s, t)
 
-	em := make([]byte, k.size)
 	limbsToBytes(em, a)
-	return em, nil
+	return nil
+}
+
+// emBuffer returns room for k's encoded message: in stack, which the
+// caller declares, when it fits.
+func (k *RSAPublicKey) emBuffer(stack *[8 * stackLimbs]byte) []byte {
+	if k.size > len(stack) {
+		return make([]byte, k.size)
+	}
+	return stack[:k.size]
 }
 
 // The DER encodings of the DigestInfo that precedes the digest in an
@@ -176,8 +195,9 @@ func (k *RSAPublicKey) VerifyPKCS1v15(h crypto.Hash, hashed, sig []byte) error {
 	if k.size < tLen+11 {
 		return ErrVerification
 	}
-	em, err := k.publicOp(sig)
-	if err != nil {
+	var stack [8 * stackLimbs]byte
+	em := k.emBuffer(&stack)
+	if err := k.publicOp(em, sig); err != nil {
 		return err
 	}
 	// Compared in place, part by part, with the encoding built from the
@@ -208,8 +228,9 @@ func (k *RSAPublicKey) VerifyPSS(h crypto.Hash, hashed, sig []byte) error {
 	if err := checkHash(h, hashed); err != nil {
 		return err
 	}
-	em, err := k.publicOp(sig)
-	if err != nil {
+	var stack [8 * stackLimbs]byte
+	em := k.emBuffer(&stack)
+	if err := k.publicOp(em, sig); err != nil {
 		return err
 	}
 	// EM is emBits = modBits−1 bits long (RFC 8017 §8.1.2 step 2c), so
@@ -223,16 +244,17 @@ func (k *RSAPublicKey) VerifyPSS(h crypto.Hash, hashed, sig []byte) error {
 		}
 		em = em[1:]
 	}
-	if !emsaPSSVerify(h.New(), hashed, em, emBits) {
+	if !emsaPSSVerify(h, hashed, em, emBits) {
 		return ErrVerification
 	}
 	return nil
 }
 
 // emsaPSSVerify is EMSA-PSS-VERIFY (RFC 8017 §9.1.2) with sLen = hLen, for
-// an em of (emBits+7)/8 bytes. It may overwrite em.
-func emsaPSSVerify(hh hash.Hash, mHash, em []byte, emBits int) bool {
-	hLen := hh.Size()
+// an em of (emBits+7)/8 bytes and h one of the hashes checkHash accepts.
+// It may overwrite em.
+func emsaPSSVerify(h crypto.Hash, mHash, em []byte, emBits int) bool {
+	hLen := h.Size()
 	sLen := hLen
 	emLen := len(em)
 	// Step 3.
@@ -250,7 +272,7 @@ func emsaPSSVerify(hh hash.Hash, mHash, em []byte, emBits int) bool {
 		return false
 	}
 	// Steps 7 to 9.
-	mgf1XOR(hh, db, hPrime)
+	mgf1XOR(h, db, hPrime)
 	db[0] &= topMask
 	// Step 10: DB = PS || 0x01 || salt, with PS all zeros.
 	psLen := emLen - hLen - sLen - 2
@@ -264,24 +286,17 @@ func emsaPSSVerify(hh hash.Hash, mHash, em []byte, emBits int) bool {
 	}
 	// Steps 11 to 14: H = Hash(0x00 × 8 || mHash || salt).
 	salt := db[len(db)-sLen:]
-	hh.Reset()
 	var zeros [8]byte
-	hh.Write(zeros[:])
-	hh.Write(mHash)
-	hh.Write(salt)
 	var sum [64]byte
-	return bytes.Equal(hh.Sum(sum[:0]), hPrime)
+	return bytes.Equal(hashOf(h, &sum, zeros[:], mHash, salt), hPrime)
 }
 
-// mgf1XOR XORs out with MGF1(seed, len(out)) over hh (RFC 8017 §B.2.1).
-func mgf1XOR(hh hash.Hash, out, seed []byte) {
+// mgf1XOR XORs out with MGF1(seed, len(out)) over h (RFC 8017 §B.2.1).
+func mgf1XOR(h crypto.Hash, out, seed []byte) {
 	var counter [4]byte
 	var sum [64]byte
 	for done := 0; done < len(out); {
-		hh.Reset()
-		hh.Write(seed)
-		hh.Write(counter[:])
-		block := hh.Sum(sum[:0])
+		block := hashOf(h, &sum, seed, counter[:], nil)
 		done += subtle.XORBytes(out[done:], out[done:], block)
 		for i := 3; i >= 0; i-- {
 			counter[i]++
@@ -290,4 +305,32 @@ func mgf1XOR(hh hash.Hash, out, seed []byte) {
 			}
 		}
 	}
+}
+
+// hashOf returns the hash h of a, b and c concatenated, in sum. The
+// digests are the concrete types, which the compiler keeps on the stack
+// (h.New() would allocate one per call, and every Sum through the
+// hash.Hash interface its output).
+func hashOf(h crypto.Hash, sum *[64]byte, a, b, c []byte) []byte {
+	switch h {
+	case crypto.SHA256:
+		d := sha256.New()
+		d.Write(a)
+		d.Write(b)
+		d.Write(c)
+		return d.Sum(sum[:0])
+	case crypto.SHA384:
+		d := sha512.New384()
+		d.Write(a)
+		d.Write(b)
+		d.Write(c)
+		return d.Sum(sum[:0])
+	case crypto.SHA512:
+		d := sha512.New()
+		d.Write(a)
+		d.Write(b)
+		d.Write(c)
+		return d.Sum(sum[:0])
+	}
+	panic("fastverify: unexpected hash " + h.String())
 }

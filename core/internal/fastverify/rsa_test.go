@@ -394,13 +394,43 @@ func TestRSAExponents(t *testing.T) {
 		for range 3 {
 			s := new(big.Int).Mod(new(big.Int).SetBytes(randBytes(r, k.Size())), priv.N)
 			sig := s.FillBytes(make([]byte, k.Size()))
-			got, err := k.publicOp(sig)
-			if err != nil {
+			got := make([]byte, k.Size())
+			if err := k.publicOp(got, sig); err != nil {
 				t.Fatal(err)
 			}
 			want := new(big.Int).Exp(s, big.NewInt(int64(e)), priv.N).FillBytes(make([]byte, k.Size()))
 			if string(got) != string(want) {
 				t.Fatalf("e = %d: s^e = %x, want %x", e, got, want)
+			}
+		}
+	}
+}
+
+// TestRSAAllocs pins that verifying allocates nothing up to 4096 bits: on
+// several cores, a verifier's garbage costs more than its arithmetic.
+func TestRSAAllocs(t *testing.T) {
+	if testing.CoverMode() != "" {
+		t.Skip("instrumented builds allocate")
+	}
+	for _, nbits := range []int{2048, 4096} {
+		priv := rsaKey(t, nbits, 65537)
+		k := fastRSA(t, &priv.PublicKey)
+		for _, h := range testHashes {
+			hashed := make([]byte, h.Size())
+			pkcs, err := rsa.SignPKCS1v15(nil, priv, h, hashed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pss, err := rsa.SignPSS(rand.Reader, priv, h, hashed, pssOpts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := testing.AllocsPerRun(10, func() {
+				if k.VerifyPKCS1v15(h, hashed, pkcs) != nil || k.VerifyPSS(h, hashed, pss) != nil {
+					t.Fatal("a valid signature does not verify")
+				}
+			}); n != 0 {
+				t.Errorf("RSA-%d with %v: %v allocations per verification, want 0", nbits, h, n)
 			}
 		}
 	}
