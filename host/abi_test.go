@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -49,7 +50,11 @@ func newRawInstance(t *testing.T, initialise bool) *rawInstance {
 	t.Helper()
 	ctx := context.Background()
 	rawModule.once.Do(func() {
-		cache, err := wazero.NewCompilationCacheWithDir(testCacheDir(t))
+		// A directory of its own under the shared root: host.New removes
+		// the wazero-* directories wazero makes straight under a root
+		// (moduleCacheDir), and would delete this cache's files while it
+		// writes them.
+		cache, err := wazero.NewCompilationCacheWithDir(filepath.Join(testCacheDir(t), "raw"))
 		if err != nil {
 			rawModule.err = err
 			return
