@@ -60,6 +60,11 @@ func (k jwkObject) str(name string) (string, bool, error) {
 	if len(v) == 0 || v[0] != '"' {
 		return "", true, fmt.Errorf("%q is not a string", name)
 	}
+	if bytes.IndexByte(v, '\\') < 0 {
+		// jsonobj has checked the string: without escapes, its bytes
+		// between the quotes are its value.
+		return string(v[1 : len(v)-1]), true, nil
+	}
 	var s string
 	if err := json.Unmarshal(v, &s); err != nil {
 		return "", true, fmt.Errorf("%q: %v", name, err)
