@@ -1,22 +1,20 @@
-// Package jwxkey is the one place where core talks to jwx/v2: reading and
-// writing single JWKs and computing RFC 7638 thumbprints. Everything else in
-// core works on standard library key types, so that moving to another major
-// version of jwx changes this package alone.
+// Package jwxkey reads and writes single JWKs (RFC 7517, 7518, 8037) and
+// computes RFC 7638 thumbprints. Everything else in core works on standard
+// library key types.
+//
+// It has two implementations of the same three functions: [JWX], which
+// calls jwx/v2, and [Own], which uses only the standard library and
+// jsonobj. Native builds use JWX; the WebAssembly module (GOOS=wasip1)
+// uses Own, because jwx's jwk package and what it imports (net/http,
+// regexp, mime, its own reflection-heavy JSON) made up a large part of the
+// module, and wazero decodes and validates all of it at every start. Own
+// is built and tested on every platform: core's differential test
+// (jwkcodec_test.go, FuzzJWKCodecs) holds it to jwx's verdicts, key
+// material, metadata and thumbprints, with a short list of known
+// differences where Own follows the RFCs more strictly. Natively, a JWK
+// must pass Own before jwx reads it, so that both engines accept the same
+// keys and refuse the rest with the same message.
 package jwxkey
-
-import (
-	"bytes"
-	"crypto"
-	"crypto/ecdsa"
-	"crypto/ed25519"
-	"crypto/rsa"
-	"encoding/json"
-	"errors"
-	"fmt"
-
-	"github.com/lestrrat-go/jwx/v2/jwa"
-	"github.com/lestrrat-go/jwx/v2/jwk"
-)
 
 // Meta is the part of a JWK that is not key material.
 type Meta struct {
@@ -26,127 +24,46 @@ type Meta struct {
 	KeyOps    []string
 }
 
-// Parse reads one JWK and returns its key as a standard library value
-// (*rsa.PrivateKey, *rsa.PublicKey, *ecdsa.PrivateKey, *ecdsa.PublicKey,
-// ed25519.PrivateKey, ed25519.PublicKey, or []byte for "oct") and its
-// metadata.
-func Parse(data []byte) (any, Meta, error) {
-	k, err := jwk.ParseKey(data)
-	if err != nil {
-		return nil, Meta{}, err
-	}
-	if err := checkEncoding(k); err != nil {
-		return nil, Meta{}, err
-	}
-	var raw any
-	if err := k.Raw(&raw); err != nil {
-		return nil, Meta{}, err
-	}
-	meta := Meta{KeyID: k.KeyID(), Use: k.KeyUsage()}
-	if a := k.Algorithm(); a != nil {
-		meta.Algorithm = a.String()
-	}
-	for _, op := range k.KeyOps() {
-		meta.KeyOps = append(meta.KeyOps, string(op))
-	}
-	// jwx returns pointers for OKP keys in some paths; normalise to values.
-	switch r := raw.(type) {
-	case *ed25519.PrivateKey:
-		raw = *r
-	case *ed25519.PublicKey:
-		raw = *r
-	}
-	return raw, meta, nil
+// Codec is one implementation of the package's functions.
+type Codec struct {
+	// Name names the implementation in test output: "jwx" or "own".
+	Name string
+	// Parse reads one JWK and returns its key as a standard library value
+	// (*rsa.PrivateKey, *rsa.PublicKey, *ecdsa.PrivateKey,
+	// *ecdsa.PublicKey, ed25519.PrivateKey, ed25519.PublicKey, or []byte
+	// for "oct") and its metadata.
+	Parse func(data []byte) (any, Meta, error)
+	// Marshal writes raw (a key as Parse returns it) and meta as a JWK,
+	// members sorted by name.
+	Marshal func(raw any, meta Meta) ([]byte, error)
+	// Thumbprint returns the RFC 7638 SHA-256 thumbprint of raw's public
+	// part.
+	Thumbprint func(raw any) ([]byte, error)
 }
 
-// checkEncoding refuses what jwx would turn into a less precise error or
-// accept: EC coordinates that are not the curve's full size (RFC 7518
-// §6.2.1.2 and §6.2.1.3), and an Ed25519 private key whose "x" is not the
-// public key of its "d".
-func checkEncoding(k jwk.Key) error {
-	switch k := k.(type) {
-	case jwk.ECDSAPublicKey:
-		return checkCoordinates(k.Crv(), k.X(), k.Y())
-	case jwk.ECDSAPrivateKey:
-		return checkCoordinates(k.Crv(), k.X(), k.Y())
-	case jwk.OKPPrivateKey:
-		if k.Crv() == jwa.Ed25519 && len(k.D()) == ed25519.SeedSize &&
-			!bytes.Equal(ed25519.NewKeyFromSeed(k.D()).Public().(ed25519.PublicKey), k.X()) {
-			return errors.New("Ed25519 private key: \"x\" is not the public key of \"d\"")
-		}
-	}
-	return nil
-}
+// Parse reads one JWK with the codec of this build; see [Codec].
+func Parse(data []byte) (any, Meta, error) { return selected.Parse(data) }
 
-func checkCoordinates(crv jwa.EllipticCurveAlgorithm, x, y []byte) error {
-	var size int
+// Marshal writes a key as a JWK with the codec of this build; see [Codec].
+func Marshal(raw any, meta Meta) ([]byte, error) { return selected.Marshal(raw, meta) }
+
+// Thumbprint returns a key's RFC 7638 SHA-256 thumbprint with the codec of
+// this build; see [Codec].
+func Thumbprint(raw any) ([]byte, error) { return selected.Thumbprint(raw) }
+
+// coordinateSize returns the size in bytes of a coordinate (and of the
+// private scalar) of the named curve, or 0 for a curve this package does
+// not support.
+func coordinateSize(crv string) int {
 	switch crv {
-	case jwa.P256:
-		size = 32
-	case jwa.P384:
-		size = 48
-	case jwa.P521:
-		size = 66
-	default:
-		return nil // jwx names the unsupported curve
+	case "P-256":
+		return 32
+	case "P-384":
+		return 48
+	case "P-521":
+		return 66
 	}
-	if len(x) != size || len(y) != size {
-		return fmt.Errorf("EC %s coordinates are %d and %d bytes, want %d each (RFC 7518 §6.2.1.2)", crv, len(x), len(y), size)
-	}
-	// (0, 0) is how encodings without a point-at-infinity form write it;
-	// say so rather than "not on the curve".
-	if allZero(x) && allZero(y) {
-		return errors.New("EC public key is the point at infinity (x = y = 0)")
-	}
-	return nil
-}
-
-// Marshal writes raw (a key as Parse returns it) and meta as a JWK.
-func Marshal(raw any, meta Meta) ([]byte, error) {
-	k, err := jwk.FromRaw(raw)
-	if err != nil {
-		return nil, err
-	}
-	set := func(name string, v any) {
-		if err == nil {
-			err = k.Set(name, v)
-		}
-	}
-	if meta.KeyID != "" {
-		set(jwk.KeyIDKey, meta.KeyID)
-	}
-	if meta.Algorithm != "" {
-		set(jwk.AlgorithmKey, jwa.KeyAlgorithmFrom(meta.Algorithm))
-	}
-	if meta.Use != "" {
-		set(jwk.KeyUsageKey, meta.Use)
-	}
-	if len(meta.KeyOps) > 0 {
-		ops := make(jwk.KeyOperationList, len(meta.KeyOps))
-		for i, op := range meta.KeyOps {
-			ops[i] = jwk.KeyOperation(op)
-		}
-		set(jwk.KeyOpsKey, ops)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(k)
-}
-
-// Thumbprint returns the RFC 7638 SHA-256 thumbprint of raw's public part.
-func Thumbprint(raw any) ([]byte, error) {
-	switch raw.(type) {
-	case *rsa.PrivateKey, *rsa.PublicKey, *ecdsa.PrivateKey, *ecdsa.PublicKey,
-		ed25519.PrivateKey, ed25519.PublicKey, []byte:
-	default:
-		return nil, fmt.Errorf("unsupported key type %T", raw)
-	}
-	k, err := jwk.FromRaw(raw)
-	if err != nil {
-		return nil, err
-	}
-	return k.Thumbprint(crypto.SHA256)
+	return 0
 }
 
 func allZero(b []byte) bool {
