@@ -39,7 +39,9 @@ type Policy struct {
 	MaxTokenSize int
 	// Critical lists the "crit" header extensions the caller understands
 	// and checks itself (RFC 7515 §4.1.11). Tokens naming any other are
-	// refused with CodeUnsupportedCrit.
+	// refused with CodeUnsupportedCrit. "b64" (RFC 7797 unencoded
+	// payloads) cannot be listed: this package does not implement it, and
+	// would check the signature over the wrong bytes.
 	Critical []string
 	// Require lists access rules checked on valid tokens (see [ParseRule]);
 	// a failed rule gives CodeForbidden.
@@ -82,6 +84,10 @@ func (p *Policy) check() ([]*algorithm, []Rule, error) {
 	for _, c := range p.Critical {
 		if slices.Contains(registeredHeaders, c) {
 			return nil, nil, newError(CodeInvalidArgument, "%q is a registered header and cannot be a \"crit\" extension", c)
+		}
+		if c == "b64" {
+			return nil, nil, newError(CodeInvalidArgument,
+				"\"crit\" extension \"b64\": RFC 7797 unencoded payloads are not supported, so tokens that need it cannot be verified: remove it from the policy")
 		}
 	}
 	rules := make([]Rule, 0, len(p.Require))

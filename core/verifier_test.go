@@ -280,6 +280,8 @@ func TestNewVerifierErrors(t *testing.T) {
 		{"alg in Critical", es, Policy{Algorithms: []string{"ES256"}, Critical: []string{"alg"}}, nil, CodeInvalidArgument},
 		{"crit in Critical", es, Policy{Algorithms: []string{"ES256"}, Critical: []string{"crit"}}, nil, CodeInvalidArgument},
 		{"extension in Critical", es, Policy{Algorithms: []string{"ES256"}, Critical: []string{"exp"}}, nil, 0},
+		{"b64 in Critical (RFC 7797, not implemented)", es, Policy{Algorithms: []string{"ES256"}, Critical: []string{"b64"}}, nil, CodeInvalidArgument},
+		{"b64 beside an extension in Critical", es, Policy{Algorithms: []string{"ES256"}, Critical: []string{"exp", "b64"}}, nil, CodeInvalidArgument},
 		{"no key fits", es, Policy{Algorithms: []string{"RS256"}}, nil, CodeKeyMismatch},
 		{"no key fits the curve", es, Policy{Algorithms: []string{"ES384"}}, nil, CodeKeyMismatch},
 		{"HMAC policy with an RSA set", rsa, Policy{Algorithms: []string{"HS256"}}, nil, CodeKeyMismatch},
@@ -313,6 +315,15 @@ func TestPolicyNoneMessage(t *testing.T) {
 		if !strings.Contains(err.Error(), "never allowed") {
 			t.Errorf("%s: message %q does not say it is never allowed", none, err)
 		}
+	}
+}
+
+func TestPolicyB64Message(t *testing.T) {
+	t.Parallel()
+	_, err := NewVerifier(mustSet(t, fixedKey(t, "p256").Public()), Policy{Algorithms: []string{"ES256"}, Critical: []string{"b64"}})
+	wantCode(t, err, CodeInvalidArgument)
+	if !strings.Contains(err.Error(), "RFC 7797 unencoded payloads are not supported") {
+		t.Errorf("message %q does not say RFC 7797 is not supported", err)
 	}
 }
 
