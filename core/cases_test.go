@@ -1176,9 +1176,10 @@ func addAttackCases(t *testing.T, s *caseSet) {
 
 		{name: "HS256 with RSA PEM under an RS256 policy", keys: jwks(t, rs.key), policy: abi.Policy{Algorithms: []string{"RS256"}},
 			token: rawToken(t, confused, "HS256", `{"alg":"HS256","kid":"rsa-1"}`, claims), want: "alg_not_allowed", why: "key confusion: the RSA public key's PEM as an HMAC secret"},
-		{name: "HS256 with RSA PEM kid names the RSA key", keys: jwks(t, rs.key, oct.key), policy: abi.Policy{Algorithms: []string{"HS256"}},
-			token: rawToken(t, confused, "HS256", `{"alg":"HS256","kid":"rsa-1"}`, claims), want: "key_mismatch", why: "key confusion: an RSA key never verifies HMAC"},
-		{name: "HS256 with RSA PEM no kid", keys: jwks(t, rs.key, oct.key), policy: abi.Policy{Algorithms: []string{"HS256"}},
+		{name: "HS256 with RSA PEM kid names the RSA key", keys: jwks(t, oct.key), policy: abi.Policy{Algorithms: []string{"HS256"}},
+			token: rawToken(t, confused, "HS256", `{"alg":"HS256","kid":"rsa-1"}`, claims), want: "unknown_kid",
+			why: "key confusion: a set that mixes the RSA key with secrets is refused (invalid_key), and the secrets alone do not hold it"},
+		{name: "HS256 with RSA PEM no kid", keys: jwks(t, oct.key), policy: abi.Policy{Algorithms: []string{"HS256"}},
 			token: rawToken(t, confused, "HS256", `{"alg":"HS256"}`, claims), want: "bad_signature", why: "key confusion: only the real secret is tried"},
 		{name: "HS256 token under an ES256 policy", token: rawToken(t, oct, "HS256", `{"alg":"HS256","kid":"es-1"}`, claims), want: "alg_not_allowed"},
 
