@@ -814,6 +814,12 @@ func addClaimCases(t *testing.T, s *caseSet) {
 		{name: "nbf fractional just ahead", claims: `{` + exp + `,"nbf":` + sec(0) + `.25}`, want: "not_yet_valid"},
 		{name: "nbf one millisecond early", claims: `{` + exp + `,"nbf":` + sec(time.Second) + `}`, now: 999 * time.Millisecond, want: "not_yet_valid"},
 		{name: "nbf at the millisecond", claims: `{` + exp + `,"nbf":` + sec(time.Second) + `}`, now: time.Second},
+		// nbf against exp
+		{name: "never valid nbf after exp", claims: `{"nbf":` + sec(time.Hour) + `,"exp":` + sec(-time.Hour) + `}`, want: "never_valid",
+			why: "no moment is both at or after nbf and before exp (RFC 7519 §4.1.4, §4.1.5)"},
+		{name: "never valid nbf equal to exp", claims: `{"nbf":` + sec(time.Hour) + `,"exp":` + sec(time.Hour) + `}`, want: "never_valid"},
+		{name: "never valid whatever the leeway", claims: `{"nbf":` + sec(time.Second) + `,"exp":` + sec(-time.Second) + `}`, policy: leeway, want: "never_valid",
+			why: "leeway tolerates clocks, it does not widen the token's own window"},
 		// iat
 		{name: "iat in the future", claims: `{` + exp + `,"iat":` + sec(time.Second) + `}`, want: "issued_in_future"},
 		{name: "iat future within leeway", claims: `{` + exp + `,"iat":` + sec(45*time.Second) + `}`, policy: leeway},
@@ -872,10 +878,13 @@ func addClaimCases(t *testing.T, s *caseSet) {
 		{name: "type nested too deep", claims: `{` + exp + `,"x":` + strings.Repeat("[", core.MaxJSONDepth) + strings.Repeat("]", core.MaxJSONDepth) + `}`, want: "malformed"},
 		{name: "type nested at the depth limit", claims: `{` + exp + `,"x":` + strings.Repeat("[", core.MaxJSONDepth-1) + strings.Repeat("]", core.MaxJSONDepth-1) + `}`},
 		// several failures at once: every one reported, the first one's code.
-		{name: "several failures", claims: `{"iss":"bad","aud":"web","sub":"bob","exp":` + sec(-time.Hour) + `,"nbf":` + sec(time.Hour) + `,"iat":` + sec(time.Hour) + `}`,
+		{name: "several failures", claims: `{"iss":"bad","aud":"web","sub":"bob","exp":` + sec(-time.Hour) + `,"iat":` + sec(time.Hour) + `}`,
 			policy: abi.Policy{Issuer: "good", Audiences: []string{"api"}, Subject: "alice", RequiredClaims: []string{"tenant"}}, want: "expired",
-			why: "seven rules fail: the message joins them all; errors.Is finds each code natively"},
-		{name: "several failures nbf first", claims: `{"iss":"good","aud":"api","sub":"bob","tenant":1,"exp":` + sec(time.Hour) + `,"nbf":` + sec(time.Hour) + `}`,
+			why: "six rules fail: the message joins them all; errors.Is finds each code natively"},
+		{name: "several failures never valid first", claims: `{"iss":"bad","aud":"api","exp":` + sec(-time.Hour) + `,"nbf":` + sec(time.Hour) + `}`,
+			policy: abi.Policy{Issuer: "good", Audiences: []string{"api"}}, want: "never_valid",
+			why: "never valid comes first, and replaces expired and not yet valid, which depend only on the clock"},
+		{name: "several failures nbf first", claims: `{"iss":"good","aud":"api","sub":"bob","tenant":1,"exp":` + sec(time.Hour) + `,"nbf":` + sec(time.Minute) + `}`,
 			policy: abi.Policy{Issuer: "good", Audiences: []string{"api"}, Subject: "alice", RequiredClaims: []string{"tenant"}}, want: "not_yet_valid",
 			why: "the order follows the rules: nbf, then sub"},
 	}

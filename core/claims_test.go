@@ -91,6 +91,21 @@ func TestClaimNotBefore(t *testing.T) {
 	})
 }
 
+func TestClaimNeverValid(t *testing.T) {
+	leeway := Policy{Leeway: time.Hour}
+	runClaimRows(t, []claimRow{
+		{name: "nbf before exp", claims: `{"nbf":` + sec(-time.Hour) + `,"exp":` + sec(time.Hour) + `}`},
+		{name: "nbf one second before exp", claims: `{"nbf":` + sec(0) + `,"exp":` + sec(time.Second) + `}`},
+		{name: "nbf after exp, judged between", claims: `{"nbf":` + sec(time.Hour) + `,"exp":` + sec(-time.Hour) + `}`, want: CodeNeverValid},
+		{name: "nbf after exp, judged before both", claims: `{"nbf":` + sec(2*time.Hour) + `,"exp":` + sec(time.Hour) + `}`, want: CodeNeverValid},
+		{name: "nbf after exp, judged after both", claims: `{"nbf":` + sec(-time.Hour) + `,"exp":` + sec(-2*time.Hour) + `}`, want: CodeNeverValid},
+		{name: "nbf equal to exp", claims: `{"nbf":` + sec(time.Hour) + `,"exp":` + sec(time.Hour) + `}`, want: CodeNeverValid},
+		{name: "nbf after exp, leeway covers both", claims: `{"nbf":` + sec(time.Minute) + `,"exp":` + sec(-time.Minute) + `}`, policy: leeway, want: CodeNeverValid},
+		{name: "fractional nbf just after exp", claims: `{"nbf":` + sec(time.Hour) + `.5,"exp":` + sec(time.Hour) + `}`, want: CodeNeverValid},
+		{name: "nbf without exp", claims: `{"nbf":` + sec(-time.Hour) + `}`, policy: Policy{AllowNoExpiry: true}},
+	})
+}
+
 func TestClaimIssuedAt(t *testing.T) {
 	leeway := Policy{Leeway: time.Minute}
 	exp := `"exp":` + sec(time.Hour)
@@ -243,10 +258,9 @@ func TestClaimsSeveralFailures(t *testing.T) {
 		RequiredClaims: []string{"tenant"},
 	}
 	v := mustVerifier(t, mustSet(t, key), p, WithClock(at(testNow)))
-	claims := `{"iss":"bad","aud":"web","sub":"bob","exp":` + sec(-time.Hour) +
-		`,"nbf":` + sec(time.Hour) + `,"iat":` + sec(time.Hour) + `}`
+	claims := `{"iss":"bad","aud":"web","sub":"bob","exp":` + sec(-time.Hour) + `,"iat":` + sec(time.Hour) + `}`
 	_, err := v.Verify(rawToken(t, key, "HS256", `{"alg":"HS256"}`, claims))
-	want := []Code{CodeExpired, CodeNotYetValid, CodeIssuedInFuture, CodeBadIssuer, CodeBadAudience, CodeBadSubject, CodeMissingClaim}
+	want := []Code{CodeExpired, CodeIssuedInFuture, CodeBadIssuer, CodeBadAudience, CodeBadSubject, CodeMissingClaim}
 	for _, c := range want {
 		if !errors.Is(err, c) {
 			t.Errorf("errors.Is(err, %s) = false; err = %v", c, err)
@@ -273,10 +287,18 @@ func TestClaimsSeveralFailures(t *testing.T) {
 
 	// The order follows the rules, not the claims: with exp fine, the
 	// first failure is nbf.
-	claims = `{"iss":"good","aud":"api","sub":"bob","tenant":1,"exp":` + sec(time.Hour) + `,"nbf":` + sec(time.Hour) + `}`
+	claims = `{"iss":"good","aud":"api","sub":"bob","tenant":1,"exp":` + sec(time.Hour) + `,"nbf":` + sec(time.Minute) + `}`
 	_, err = v.Verify(rawToken(t, key, "HS256", `{"alg":"HS256"}`, claims))
 	if CodeOf(err) != CodeNotYetValid || !errors.Is(err, CodeBadSubject) || errors.Is(err, CodeExpired) {
 		t.Errorf("got %v, want not_yet_valid first, bad_subject joined, no expired", err)
+	}
+
+	// A token never valid is reported as such first, and neither expired
+	// nor not yet valid: which of those holds depends only on the clock.
+	claims = `{"iss":"good","aud":"api","sub":"bob","tenant":1,"exp":` + sec(-time.Hour) + `,"nbf":` + sec(time.Hour) + `}`
+	_, err = v.Verify(rawToken(t, key, "HS256", `{"alg":"HS256"}`, claims))
+	if CodeOf(err) != CodeNeverValid || !errors.Is(err, CodeBadSubject) || errors.Is(err, CodeExpired) || errors.Is(err, CodeNotYetValid) {
+		t.Errorf("got %v, want never_valid first, bad_subject joined, neither expired nor not_yet_valid", err)
 	}
 }
 

@@ -63,6 +63,9 @@ const (
 	// CodeInvalidArgument reports a bad option, policy or request, as
 	// opposed to a bad token.
 	CodeInvalidArgument
+	// CodeNeverValid reports a token whose "nbf" is not before its "exp":
+	// no moment exists at which it is valid, whatever the clock says.
+	CodeNeverValid
 
 	codeEnd // keep last: the number of codes plus one
 )
@@ -87,6 +90,7 @@ var codeNames = [...]string{
 	CodeForbidden:       "forbidden",
 	CodeInvalidKey:      "invalid_key",
 	CodeInvalidArgument: "invalid_argument",
+	CodeNeverValid:      "never_valid",
 }
 
 // String returns the code's stable name, such as "bad_signature".

@@ -35,6 +35,7 @@ var codeTable = []struct {
 	{CodeForbidden, 17, "forbidden"},
 	{CodeInvalidKey, 18, "invalid_key"},
 	{CodeInvalidArgument, 19, "invalid_argument"},
+	{CodeNeverValid, 20, "never_valid"},
 }
 
 func TestCodeNumbersAndNames(t *testing.T) {
@@ -66,7 +67,7 @@ func TestCodeNumbersAndNames(t *testing.T) {
 
 func TestCodeStringOutOfRange(t *testing.T) {
 	t.Parallel()
-	for _, c := range []Code{0, 20, 255} {
+	for _, c := range []Code{0, codeEnd, 255} {
 		want := fmt.Sprintf("code(%d)", uint8(c))
 		if got := c.String(); got != want {
 			t.Errorf("Code(%d).String() = %q, want %q", uint8(c), got, want)

@@ -187,6 +187,10 @@ func inspectClaims(in *Inspection, c *Claims, now time.Time, add func(Severity, 
 		}
 		in.Dates = append(in.Dates, DateClaim{Name: "iat", Time: c.IssuedAt, Relative: rel})
 	}
+	if neverValid(c) {
+		add(SeverityHigh, "never_valid", "\"nbf\" %s is not before \"exp\" %s: the token is never valid, and a verifier that checks only one of them accepts it",
+			c.NotBefore.Format(time.RFC3339), c.ExpiresAt.Format(time.RFC3339))
+	}
 	if !c.ExpiresAt.IsZero() {
 		start := c.IssuedAt
 		if start.IsZero() {

@@ -351,12 +351,18 @@ func (v *Verifier) checkClaims(c *Claims, now time.Time) error {
 	var errs []*Error
 	fail := func(code Code, format string, args ...any) { errs = append(errs, newError(code, format, args...)) }
 	leeway := p.Leeway
-	if !c.ExpiresAt.IsZero() && !now.Before(c.ExpiresAt.Add(leeway)) {
+	switch {
+	case neverValid(c):
+		// Whether it is judged expired or not yet valid depends only on
+		// the clock; the verdict that holds at every moment comes first.
+		fail(CodeNeverValid, "token is never valid: \"nbf\" %s is not before \"exp\" %s",
+			c.NotBefore.Format(time.RFC3339), c.ExpiresAt.Format(time.RFC3339))
+	case !c.ExpiresAt.IsZero() && !now.Before(c.ExpiresAt.Add(leeway)):
 		fail(CodeExpired, "token expired %s ago (exp %s)", roughDuration(now.Sub(c.ExpiresAt)), c.ExpiresAt.Format(time.RFC3339))
-	} else if c.ExpiresAt.IsZero() && !p.AllowNoExpiry {
+	case c.ExpiresAt.IsZero() && !p.AllowNoExpiry:
 		fail(CodeMissingClaim, "token has no \"exp\": it would never expire")
 	}
-	if !c.NotBefore.IsZero() && now.Add(leeway).Before(c.NotBefore) {
+	if !neverValid(c) && !c.NotBefore.IsZero() && now.Add(leeway).Before(c.NotBefore) {
 		fail(CodeNotYetValid, "token is not valid for another %s (nbf %s)", roughDuration(c.NotBefore.Sub(now)), c.NotBefore.Format(time.RFC3339))
 	}
 	if !c.IssuedAt.IsZero() && now.Add(leeway).Before(c.IssuedAt) {
@@ -389,6 +395,14 @@ func (v *Verifier) checkClaims(c *Claims, now time.Time) error {
 		}
 	}
 	return joinErrors(errs)
+}
+
+// neverValid reports whether c has both "nbf" and "exp" and no moment
+// between them: a token is valid from nbf (inclusive) until exp (exclusive),
+// RFC 7519 §4.1.4 and §4.1.5, so nbf at or after exp leaves none. Leeway
+// widens a verifier's tolerance for clocks, not the token's own window.
+func neverValid(c *Claims) bool {
+	return !c.NotBefore.IsZero() && !c.ExpiresAt.IsZero() && !c.NotBefore.Before(c.ExpiresAt)
 }
 
 // ValidityWindow returns the interval in which a token with claims c
