@@ -44,10 +44,10 @@ func (c *Claims) Has(name string) bool {
 	return ok
 }
 
-// Get returns the raw JSON value of claim name.
+// Get returns a copy of the raw JSON value of claim name.
 func (c *Claims) Get(name string) (json.RawMessage, bool) {
 	v, ok := c.obj.Get(name)
-	return v, ok
+	return bytes.Clone(v), ok
 }
 
 // Decode decodes claim name into v with encoding/json. It reports whether

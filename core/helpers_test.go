@@ -249,3 +249,13 @@ func weakRSAKey(t testing.TB) *Key {
 	}
 	return k
 }
+
+// servedFromCache reports whether b came from a verifier's cache: a copy,
+// but read from the same bytes. A fresh verification decodes the token
+// again, into new bytes.
+func servedFromCache(a, b *Token) bool {
+	if a == nil || b == nil || a.Claims == nil || b.Claims == nil || len(a.Claims.JSON()) == 0 || len(b.Claims.JSON()) == 0 {
+		return false
+	}
+	return &a.Claims.JSON()[0] == &b.Claims.JSON()[0]
+}

@@ -52,8 +52,10 @@ func WithCache(size int) VerifierOption {
 	return func(o *verifierOptions) { o.cacheSize = size }
 }
 
-// Token is a verified token. It is read-only: a verifier with a cache hands
-// the same Token to every caller of the same token.
+// Token is a verified token. The caller owns it: a verifier with a cache
+// hands each caller of the same token its own copy. The JSON behind
+// [Header.JSON] and [Claims.JSON] is shared between copies and must not be
+// modified.
 type Token struct {
 	// Header is the protected header.
 	Header *Header
