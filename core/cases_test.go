@@ -1255,6 +1255,8 @@ func addAttackCases(t *testing.T, s *caseSet) {
 
 		{name: "string exp", token: rawToken(t, es, "ES256", hdr, `{"exp":"`+sec(time.Hour)+`"}`), want: "malformed", why: "a NumericDate is a number (RFC 7519 §2)"},
 		{name: "duplicate claim", token: rawToken(t, es, "ES256", hdr, `{"exp":`+sec(time.Hour)+`,"sub":"alice","sub":"admin"}`), want: "malformed"},
+		{name: "duplicate nested claim", token: rawToken(t, es, "ES256", hdr, `{"exp":`+sec(time.Hour)+`,"realm_access":{"roles":["user"],"roles":["admin"]}}`), want: "malformed",
+			why: "duplicates are refused at any depth: a lax decoder downstream would take either"},
 		{name: "duplicate exp expired one last", token: rawToken(t, es, "ES256", hdr, `{"exp":`+sec(time.Hour)+`,"exp":`+sec(-time.Hour)+`}`), want: "malformed"},
 		{name: "claims not an object", token: rawToken(t, es, "ES256", hdr, `"alice"`), want: "malformed"},
 	}
