@@ -692,9 +692,10 @@ func richClaims() string {
 		`,"jti":"id-1","scope":"read:orders write:orders","realm_access":{"roles":["admin","user"]}}`
 }
 
-// validClaims is accepted by every default policy at caseNow.
+// validClaims is accepted by every default policy at caseNow: it has no
+// "aud", which a policy without audiences refuses.
 func validClaims() string {
-	return `{"iss":"https://issuer.example","sub":"alice","aud":"api","iat":` + sec(-time.Minute) + `,"exp":` + sec(time.Hour) + `}`
+	return `{"iss":"https://issuer.example","sub":"alice","iat":` + sec(-time.Minute) + `,"exp":` + sec(time.Hour) + `}`
 }
 
 // fixtures are the keys of testdata/keys by name.

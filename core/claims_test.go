@@ -163,12 +163,18 @@ func TestClaimAudience(t *testing.T) {
 		{name: "string mismatch", claims: `{` + exp + `,"aud":"apis"}`, policy: api, want: CodeBadAudience},
 		{name: "list none match", claims: `{` + exp + `,"aud":["x","y"]}`, policy: either, want: CodeBadAudience},
 		{name: "empty list", claims: `{` + exp + `,"aud":[]}`, policy: api, want: CodeBadAudience},
+		{name: "policy without audience refuses a token with one", claims: `{` + exp + `,"aud":"api"}`, want: CodeBadAudience},
+		{name: "policy without audience refuses a list", claims: `{` + exp + `,"aud":["api","web"]}`, want: CodeBadAudience},
+		{name: "policy without audience refuses an empty list", claims: `{` + exp + `,"aud":[]}`, want: CodeBadAudience},
+		{name: "policy without audience accepts a token without one", claims: `{` + exp + `}`},
+		{name: "ignored audience accepts any", claims: `{` + exp + `,"aud":"anyone"}`, policy: Policy{IgnoreAudience: true}},
+		{name: "ignored audience accepts none", claims: `{` + exp + `}`, policy: Policy{IgnoreAudience: true}},
+		{name: "ignored audience still refuses a malformed one", claims: `{` + exp + `,"aud":7}`, policy: Policy{IgnoreAudience: true}, want: CodeMalformed},
 		{name: "absent", claims: `{` + exp + `}`, policy: api, want: CodeBadAudience},
 		{name: "wrong type number", claims: `{` + exp + `,"aud":7}`, policy: api, want: CodeMalformed},
 		{name: "wrong type object", claims: `{` + exp + `,"aud":{"api":true}}`, policy: api, want: CodeMalformed},
 		{name: "list of non-strings", claims: `{` + exp + `,"aud":["api",1]}`, policy: api, want: CodeMalformed},
 		{name: "null", claims: `{` + exp + `,"aud":null}`, policy: api, want: CodeMalformed},
-		{name: "policy without audience accepts any", claims: `{` + exp + `,"aud":"whatever"}`},
 		{name: "wrong type refused even without audience policy", claims: `{` + exp + `,"aud":true}`, want: CodeMalformed},
 	})
 }
@@ -188,6 +194,19 @@ func TestClaimAudienceLimit(t *testing.T) {
 		{name: "at the limit", claims: `{` + exp + `,"aud":` + list(MaxAudiences) + `}`, policy: api},
 		{name: "over the limit", claims: `{` + exp + `,"aud":` + list(MaxAudiences+1) + `}`, policy: api, want: CodeTooLarge},
 	})
+}
+
+func TestAudienceNotNamedMessage(t *testing.T) {
+	t.Parallel()
+	key := fixedKey(t, "oct")
+	v := mustVerifier(t, mustSet(t, key), Policy{Algorithms: []string{"HS256"}}, WithClock(at(testNow)))
+	_, err := v.Verify(rawToken(t, key, "HS256", `{"alg":"HS256"}`, `{"exp":`+sec(time.Hour)+`,"aud":"orders-api"}`))
+	wantCode(t, err, CodeBadAudience)
+	for _, part := range []string{`"orders-api"`, "names no audience", "Policy.Audiences", "Policy.IgnoreAudience"} {
+		if !strings.Contains(MessageOf(err), part) {
+			t.Errorf("message %q lacks %q", MessageOf(err), part)
+		}
+	}
 }
 
 func TestClaimSubject(t *testing.T) {

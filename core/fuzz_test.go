@@ -57,6 +57,7 @@ func fuzzVerifiers(t testing.TB) (asym, hmacCached, hmacFresh *Verifier) {
 	asym = mustVerifier(t, pub, Policy{
 		Algorithms: []string{"RS256", "PS256", "ES256", "ES512", "EdDSA"},
 		Issuer:     "https://issuer.example",
+		Audiences:  []string{"api"},
 		Critical:   []string{"exp"},
 		Require:    []string{"sub!=mallory", "realm_access.roles~admin"},
 	}, WithClock(at(testNow)))

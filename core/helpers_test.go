@@ -122,12 +122,24 @@ func claimsJSON(t testing.TB, m map[string]any) []byte {
 	return b
 }
 
-// validClaims is a claims set that every default policy accepts at testNow.
-func validClaims(t testing.TB) []byte {
+// apiClaims is validClaims for audience "api", as peers that check "aud"
+// want it.
+func apiClaims(t testing.TB) []byte {
 	return claimsJSON(t, map[string]any{
 		"iss": "https://issuer.example",
 		"sub": "alice",
 		"aud": "api",
+		"iat": testNow.Add(-time.Minute).Unix(),
+		"exp": testNow.Add(time.Hour).Unix(),
+	})
+}
+
+// validClaims is a claims set that every default policy accepts at testNow:
+// it has no "aud", which a policy without audiences refuses.
+func validClaims(t testing.TB) []byte {
+	return claimsJSON(t, map[string]any{
+		"iss": "https://issuer.example",
+		"sub": "alice",
 		"iat": testNow.Add(-time.Minute).Unix(),
 		"exp": testNow.Add(time.Hour).Unix(),
 	})

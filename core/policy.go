@@ -17,8 +17,16 @@ type Policy struct {
 
 	// Issuer, if set, must equal "iss".
 	Issuer string
-	// Audiences, if set, must share at least one entry with "aud".
+	// Audiences, if set, must share at least one entry with "aud". If
+	// empty, a token that carries "aud" is refused with CodeBadAudience
+	// unless IgnoreAudience is set: a token meant for some audience is not
+	// for a verifier that cannot say which it is (RFC 7519 §4.1.3).
 	Audiences []string
+	// IgnoreAudience accepts tokens whatever their "aud", for a verifier
+	// that does not identify itself by audience. It cannot be set together
+	// with Audiences. Prefer naming the audience: a token issued for
+	// another service is then refused.
+	IgnoreAudience bool
 	// Subject, if set, must equal "sub".
 	Subject string
 	// RequiredClaims must be present, whatever their value.
@@ -77,6 +85,10 @@ func (p *Policy) check() ([]*algorithm, []Rule, error) {
 	if hmacs > 0 && hmacs < len(p.Algorithms) {
 		return nil, nil, newError(CodeInvalidArgument,
 			"the policy mixes HMAC and public-key algorithms: a public key could then be taken for a shared secret (RFC 8725 §2.1)")
+	}
+	if p.IgnoreAudience && len(p.Audiences) > 0 {
+		return nil, nil, newError(CodeInvalidArgument,
+			"the policy names audiences %q and also ignores the audience: keep one", p.Audiences)
 	}
 	if p.MaxTokenSize < 0 || p.Leeway < 0 || p.MaxAge < 0 {
 		return nil, nil, newError(CodeInvalidArgument, "negative size, leeway or maximum age in policy")

@@ -381,12 +381,15 @@ func (v *Verifier) checkClaims(c *Claims, now time.Time) error {
 	if p.Issuer != "" && c.Issuer != p.Issuer {
 		fail(CodeBadIssuer, "issuer %s, want %q", quoteOrAbsent(c, "iss", c.Issuer), p.Issuer)
 	}
-	if len(p.Audiences) > 0 && !slices.ContainsFunc(c.Audience, func(a string) bool { return slices.Contains(p.Audiences, a) }) {
+	switch {
+	case len(p.Audiences) > 0 && !slices.ContainsFunc(c.Audience, func(a string) bool { return slices.Contains(p.Audiences, a) }):
 		got := "absent"
 		if c.Has("aud") {
 			got = fmt.Sprintf("%q", c.Audience)
 		}
 		fail(CodeBadAudience, "audience %s does not include %s", got, quoteList(p.Audiences))
+	case len(p.Audiences) == 0 && !p.IgnoreAudience && c.Has("aud"):
+		fail(CodeBadAudience, "token is for audience %q, but the verifier names no audience: name the one it serves (Policy.Audiences), or accept any with Policy.IgnoreAudience (RFC 7519 §4.1.3)", c.Audience)
 	}
 	if p.Subject != "" && c.Subject != p.Subject {
 		fail(CodeBadSubject, "subject %s, want %q", quoteOrAbsent(c, "sub", c.Subject), p.Subject)

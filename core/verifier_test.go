@@ -280,6 +280,8 @@ func TestNewVerifierErrors(t *testing.T) {
 		{"alg in Critical", es, Policy{Algorithms: []string{"ES256"}, Critical: []string{"alg"}}, nil, CodeInvalidArgument},
 		{"crit in Critical", es, Policy{Algorithms: []string{"ES256"}, Critical: []string{"crit"}}, nil, CodeInvalidArgument},
 		{"extension in Critical", es, Policy{Algorithms: []string{"ES256"}, Critical: []string{"exp"}}, nil, 0},
+		{"audiences and IgnoreAudience", es, Policy{Algorithms: []string{"ES256"}, Audiences: []string{"api"}, IgnoreAudience: true}, nil, CodeInvalidArgument},
+		{"IgnoreAudience alone", es, Policy{Algorithms: []string{"ES256"}, IgnoreAudience: true}, nil, 0},
 		{"b64 in Critical (RFC 7797, not implemented)", es, Policy{Algorithms: []string{"ES256"}, Critical: []string{"b64"}}, nil, CodeInvalidArgument},
 		{"b64 beside an extension in Critical", es, Policy{Algorithms: []string{"ES256"}, Critical: []string{"exp", "b64"}}, nil, CodeInvalidArgument},
 		{"no key fits", es, Policy{Algorithms: []string{"RS256"}}, nil, CodeKeyMismatch},

@@ -169,6 +169,7 @@ type Policy struct {
 	Critical       []string `json:"critical,omitempty"`
 	Require        []string `json:"require,omitempty"`
 	AllowWeakKeys  bool     `json:"allow_weak_keys,omitempty"`
+	IgnoreAudience bool     `json:"ignore_audience,omitempty"`
 }
 
 // PolicyFrom converts a core.Policy for the wire. Durations are truncated
@@ -187,6 +188,7 @@ func PolicyFrom(p core.Policy) Policy {
 		Critical:       p.Critical,
 		Require:        p.Require,
 		AllowWeakKeys:  p.AllowWeakKeys,
+		IgnoreAudience: p.IgnoreAudience,
 	}
 }
 
@@ -205,6 +207,7 @@ func (p Policy) Core() core.Policy {
 		Critical:       p.Critical,
 		Require:        p.Require,
 		AllowWeakKeys:  p.AllowWeakKeys,
+		IgnoreAudience: p.IgnoreAudience,
 	}
 }
 

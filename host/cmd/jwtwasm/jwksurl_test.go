@@ -50,7 +50,7 @@ func TestVerifyJWKSURL(t *testing.T) {
 	})
 
 	verify := func(path string, extra ...string) result {
-		args := append([]string{"verify", "--jwks", srv.URL + path, "--alg", "ES256", "--now", at(time.Minute)}, extra...)
+		args := append([]string{"verify", "--jwks", srv.URL + path, "--alg", "ES256", "--now", at(time.Minute), "--aud", "api"}, extra...)
 		return jw(t, "", append(args, f.token)...)
 	}
 

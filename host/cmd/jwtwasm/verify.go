@@ -22,13 +22,15 @@ type policyFlags struct {
 	maxSize    int
 	allowNoExp bool
 	allowWeak  bool
+	ignoreAud  bool
 	now        string
 }
 
 func (p *policyFlags) addFlags(fs *flag.FlagSet) {
 	fs.Var(&p.algs, "alg", "accepted algorithms, a comma `LIST` (required): RS256, PS256, ES256, EdDSA, ...")
 	fs.StringVar(&p.iss, "iss", "", "required issuer")
-	fs.Var(&p.aud, "aud", "accepted audience; repeat or use a comma list for several")
+	fs.Var(&p.aud, "aud", "accepted audience; repeat or use a comma list for several. Without it, a token that has \"aud\" is refused")
+	fs.BoolVar(&p.ignoreAud, "ignore-aud", false, "accept the token whatever its \"aud\" (instead of naming it with --aud)")
 	fs.StringVar(&p.sub, "sub", "", "required subject")
 	fs.Var(&p.required, "required", "claims that must be present, a comma `LIST`")
 	fs.Var(&p.require, "require", "access `RULE` on the claims, e.g. role=admin, scope~read:orders, groups~ops; repeatable")
@@ -59,6 +61,7 @@ func (p *policyFlags) policy() (core.Policy, error) {
 		Critical:       p.crit,
 		Require:        p.require,
 		AllowWeakKeys:  p.allowWeak,
+		IgnoreAudience: p.ignoreAud,
 	}, nil
 }
 
@@ -117,7 +120,7 @@ func runVerify(e *env, args []string) error {
 	}
 	tok, verr := v.verifyAt(e.ctx, token, now())
 	if verr != nil && tok == nil {
-		return rejected(verr)
+		return rejected(audienceHint(verr, &pf))
 	}
 	if e.json {
 		out := map[string]any{
@@ -136,10 +139,20 @@ func runVerify(e *env, args []string) error {
 		return nil
 	}
 	if verr != nil {
-		return rejected(verr)
+		return rejected(audienceHint(verr, &pf))
 	}
 	_, err = fmt.Fprintf(e.stdout, "%s\n", indentJSON(tok.Claims.JSON()))
 	return err
+}
+
+// audienceHint names the flags that settle a bad_audience refusal when the
+// command was given no audience: the token names one, and the verifier
+// must say whether it is the one it serves.
+func audienceHint(err error, pf *policyFlags) error {
+	if core.CodeOf(err) != core.CodeBadAudience || len(pf.aud) > 0 {
+		return err
+	}
+	return withHint(err, "name the audience this verifier serves with --aud AUD, or accept any with --ignore-aud")
 }
 
 // silentError carries an exit status for a failure already printed.

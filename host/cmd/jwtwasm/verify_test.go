@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/base64"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -259,7 +260,8 @@ func TestVerifyAudience(t *testing.T) {
 		{"array, match", multi, []string{"--aud", "web"}, true},
 		{"array, match in list", multi, []string{"--aud", "billing,mobile"}, true},
 		{"array, no match", multi, []string{"--aud", "billing", "--aud", "admin"}, false},
-		{"no policy audience", multi, nil, true},
+		{"no policy audience refuses a token with one (RFC 7519 §4.1.3)", multi, nil, false},
+		{"--ignore-aud accepts any", multi, []string{"--ignore-aud"}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -273,6 +275,32 @@ func TestVerifyAudience(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestVerifyAudienceNotNamed pins the refusal of a token that names an
+// audience when the command names none, its hint, and the flags that
+// settle it.
+func TestVerifyAudienceNotNamed(t *testing.T) {
+	t.Parallel()
+	f := newVerifyFixture(t)
+	base := []string{"verify", "--jwks", f.keys.public, "--alg", "ES256", "--now", at(time.Minute)}
+	r := jw(t, "", append(base, f.token)...)
+	if msg := wantExit(t, r, exitRejected, "bad_audience"); !strings.Contains(msg, `names no audience`) {
+		t.Errorf("message %q does not say the verifier names no audience", msg)
+	}
+	if h := hints(r.stderr); !slices.Contains(h, "name the audience this verifier serves with --aud AUD, or accept any with --ignore-aud") {
+		t.Errorf("hints %q do not name --aud and --ignore-aud", h)
+	}
+	// A mismatch with a named audience gets no such hint.
+	r = jw(t, "", append(base, "--aud", "billing", f.token)...)
+	wantExit(t, r, exitRejected, "bad_audience")
+	if h := hints(r.stderr); len(h) > 0 {
+		t.Errorf("hints %q although --aud was given", h)
+	}
+	wantExit(t, jw(t, "", append(base, "--ignore-aud", f.token)...), exitOK, "")
+	wantExit(t, jw(t, "", append(base, "--aud", "api", f.token)...), exitOK, "")
+	r = jw(t, "", append(base, "--aud", "api", "--ignore-aud", f.token)...)
+	wantExit(t, r, exitUsage, "invalid_argument")
 }
 
 // TestVerifyTokenSources pins where the token may come from: the argument,
@@ -309,7 +337,7 @@ func TestVerifyTokenSources(t *testing.T) {
 		})
 	}
 	// Flags may come after the token too.
-	r := jw(t, "", "verify", f.token, "--jwks", f.keys.public, "--alg", "ES256", "--now", at(time.Minute))
+	r := jw(t, "", "verify", f.token, "--jwks", f.keys.public, "--alg", "ES256", "--now", at(time.Minute), "--aud", "api")
 	wantExit(t, r, exitOK, "")
 	// After "--" a token that starts with a dash is still the token.
 	r = jw(t, "", append(f.verify(), "--", "-"+f.token)...)
