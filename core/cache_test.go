@@ -191,8 +191,9 @@ func TestCacheWindow(t *testing.T) {
 
 func TestCacheUpdateKeys(t *testing.T) {
 	t.Parallel()
-	es := fixedKey(t, "p256")
-	ed := fixedKey(t, "ed")
+	// Kids of their own: a lone key without one would verify any kid.
+	es := fixedKey(t, "p256").WithKeyID("es")
+	ed := fixedKey(t, "ed").WithKeyID("ed")
 	v := mustVerifier(t, mustSet(t, es.Public(), ed.Public()), Policy{Algorithms: []string{"ES256", "EdDSA"}}, WithClock(at(testNow)), WithCache(4))
 	tok := mustSign(t, es, validClaims(t))
 	first, err := v.Verify(tok)

@@ -57,6 +57,18 @@ type Policy struct {
 
 	// AllowWeakKeys accepts RSA keys under 2048 bits, for legacy issuers.
 	AllowWeakKeys bool
+
+	// KeyID, if set, pins the key that verifies: only the key of the set
+	// with this "kid" is used, as if the set held it alone. A set without
+	// it is refused with CodeInvalidArgument, by NewVerifier and by
+	// UpdateKeys.
+	//
+	// Without a pin, a token's "kid" must name a key of the set
+	// (CodeUnknownKID otherwise), with one exception: a set of a single key
+	// with no kid of its own (PEM, a certificate, a JWK or one-key JWKS
+	// without "kid"; see [Key.OwnKeyID]) verifies tokens whatever their
+	// "kid", as panva's jose and jwt-cli do. Pinning such a key keeps that.
+	KeyID string
 }
 
 // check validates the policy and resolves its algorithms and rules.

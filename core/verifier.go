@@ -109,6 +109,17 @@ func (v *Verifier) UpdateKeys(keys *KeySet) error {
 	if keys == nil || keys.Len() == 0 {
 		return newError(CodeInvalidArgument, "the key set is empty")
 	}
+	if kid := v.policy.KeyID; kid != "" {
+		k := keys.Lookup(kid)
+		if k == nil {
+			have := make([]string, len(keys.keys))
+			for i, k := range keys.keys {
+				have[i] = k.kid
+			}
+			return newError(CodeInvalidArgument, "the policy pins key %q, which the key set lacks: it has %q", kid, have)
+		}
+		keys = &KeySet{keys: []*Key{k}}
+	}
 	secrets := 0
 	for _, k := range keys.keys {
 		if k.kty == KeyTypeOct {
@@ -307,13 +318,20 @@ func unusableReasons(keys *KeySet, algs []*algorithm) string {
 	return strings.Join(parts, "; ")
 }
 
-// candidates returns the keys to try: the one the "kid" names, or with no
-// "kid" every key that fits the algorithm. Keys the header carries (jwk,
-// jku, x5u, x5c) are never among them (RFC 8725 §3.10).
+// candidates returns the keys to try: the one the "kid" names (or a bare
+// key, whatever the "kid"), or with no "kid" every key that fits the
+// algorithm. Keys the header carries (jwk, jku, x5u, x5c) are never among
+// them (RFC 8725 §3.10).
 func (v *Verifier) candidates(a *algorithm, h *Header, set *KeySet) ([]*Key, error) {
 	if h.KeyID != "" {
 		k := set.Lookup(h.KeyID)
 		if k == nil {
+			k = set.bare()
+		}
+		switch {
+		case k == nil && v.policy.KeyID != "":
+			return nil, newError(CodeUnknownKID, "token names kid %q, but the verifier takes only key %q (Policy.KeyID)", h.KeyID, v.policy.KeyID)
+		case k == nil:
 			return nil, newError(CodeUnknownKID, "no key with kid %q in the key set", h.KeyID)
 		}
 		if why := k.usableFor(a, "verify"); why != "" {

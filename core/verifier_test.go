@@ -385,11 +385,14 @@ func TestVerifiedToken(t *testing.T) {
 
 func TestUpdateKeys(t *testing.T) {
 	t.Parallel()
-	k1 := fixedKey(t, "p256")
+	// Kids of their own, as in a published JWKS: a lone key without one
+	// would verify any kid.
+	k1 := fixedKey(t, "p256").WithKeyID("k1")
 	k2, err := GenerateKey(KeyParams{Type: KeyTypeEC})
 	if err != nil {
 		t.Fatal(err)
 	}
+	k2 = k2.WithKeyID("k2")
 	v := mustVerifier(t, mustSet(t, k1.Public()), Policy{Algorithms: []string{"ES256"}}, WithClock(at(testNow)))
 	t1 := mustSign(t, k1, validClaims(t))
 	t2 := mustSign(t, k2, validClaims(t))

@@ -76,7 +76,8 @@ func (r *Runtime) NewVerifier(ctx context.Context, keys []byte, p core.Policy, o
 	// Decrypt and normalise the keys once: every other instance then
 	// parses a plain JWKS instead of running the passphrase's KDF again.
 	var plain abi.ConvertResult
-	if err := r.call(ctx, abi.OpConvertKeys, abi.ConvertRequest{KeysRequest: req.KeysRequest, To: "jwks"}, &plain); err != nil {
+	// Kids the document lacks stay out, so that a lone PEM key stays bare.
+	if err := r.call(ctx, abi.OpConvertKeys, abi.ConvertRequest{KeysRequest: req.KeysRequest, To: "jwks", OmitDerivedKIDs: true}, &plain); err != nil {
 		return nil, err
 	}
 	set, err := core.ParseKeySet([]byte(plain.Output))

@@ -170,6 +170,7 @@ type Policy struct {
 	Require        []string `json:"require,omitempty"`
 	AllowWeakKeys  bool     `json:"allow_weak_keys,omitempty"`
 	IgnoreAudience bool     `json:"ignore_audience,omitempty"`
+	KeyID          string   `json:"key_id,omitempty"`
 }
 
 // PolicyFrom converts a core.Policy for the wire. Durations are truncated
@@ -189,6 +190,7 @@ func PolicyFrom(p core.Policy) Policy {
 		Require:        p.Require,
 		AllowWeakKeys:  p.AllowWeakKeys,
 		IgnoreAudience: p.IgnoreAudience,
+		KeyID:          p.KeyID,
 	}
 }
 
@@ -208,6 +210,7 @@ func (p Policy) Core() core.Policy {
 		Require:        p.Require,
 		AllowWeakKeys:  p.AllowWeakKeys,
 		IgnoreAudience: p.IgnoreAudience,
+		KeyID:          p.KeyID,
 	}
 }
 
@@ -342,6 +345,13 @@ type ConvertRequest struct {
 	// To is "jwks", "public-jwks", "jwk" (one key) or "pem" (one key).
 	To        string `json:"to"`
 	PEMFormat string `json:"pem_format,omitempty"`
+	// OmitDerivedKIDs leaves out of a "jwks" or "public-jwks" the kid of
+	// every key that had none of its own in the document (the thumbprint
+	// filled in for a PEM key, see core.Key.OwnKeyID). Reading the output
+	// fills in the same kids, and a verifier made from it treats a lone
+	// such key as bare, as it would the document itself: hosts that
+	// normalise a document before preparing verifiers set it.
+	OmitDerivedKIDs bool `json:"omit_derived_kids,omitempty"`
 }
 
 // ConvertResult is the converted document.

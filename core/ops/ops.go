@@ -261,6 +261,11 @@ func Convert(r *abi.ConvertRequest) (*abi.ConvertResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	if r.OmitDerivedKIDs {
+		if set, err = withoutDerivedKIDs(set); err != nil {
+			return nil, err
+		}
+	}
 	var out []byte
 	switch r.To {
 	case "jwks":
@@ -283,6 +288,18 @@ func Convert(r *abi.ConvertRequest) (*abi.ConvertResult, error) {
 		return nil, err
 	}
 	return &abi.ConvertResult{Output: string(out)}, nil
+}
+
+// withoutDerivedKIDs returns set with the kid of each key that has none of
+// its own left empty, so that it is written without one.
+func withoutDerivedKIDs(set *core.KeySet) (*core.KeySet, error) {
+	keys := set.Keys()
+	for i, k := range keys {
+		if !k.OwnKeyID() {
+			keys[i] = k.WithKeyID("")
+		}
+	}
+	return core.NewKeySet(keys...)
 }
 
 // Thumbprint describes each key of a document with its RFC 7638

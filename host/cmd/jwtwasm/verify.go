@@ -23,6 +23,7 @@ type policyFlags struct {
 	allowNoExp bool
 	allowWeak  bool
 	ignoreAud  bool
+	kid        string
 	now        string
 }
 
@@ -40,6 +41,7 @@ func (p *policyFlags) addFlags(fs *flag.FlagSet) {
 	fs.IntVar(&p.maxSize, "max-size", core.DefaultMaxTokenSize, "largest token accepted, in `bytes`")
 	fs.BoolVar(&p.allowNoExp, "allow-no-exp", false, "accept tokens without exp (they never expire)")
 	fs.BoolVar(&p.allowWeak, "allow-weak-keys", false, "accept RSA keys under 2048 bits (legacy only)")
+	fs.StringVar(&p.kid, "kid", "", "verify only with the key whose kid is `KID`, however many the key set holds")
 	fs.StringVar(&p.now, "now", "", "judge the token as of this `TIME` (RFC 3339 or Unix seconds)")
 }
 
@@ -62,6 +64,7 @@ func (p *policyFlags) policy() (core.Policy, error) {
 		Require:        p.require,
 		AllowWeakKeys:  p.allowWeak,
 		IgnoreAudience: p.ignoreAud,
+		KeyID:          p.kid,
 	}, nil
 }
 

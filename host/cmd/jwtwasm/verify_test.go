@@ -432,3 +432,52 @@ func TestVerifyHMAC(t *testing.T) {
 	r = jw(t, "", "verify", "--secret-file", empty, "--alg", "HS256", token)
 	wantExit(t, r, exitUsage, "invalid_key")
 }
+
+// TestVerifyKID pins how keys are chosen by kid: a lone PEM key verifies a
+// token whatever its kid, a JWKS key that has a kid must be named by it,
+// and --kid pins one key of a set (verify and jws verify).
+func TestVerifyKID(t *testing.T) {
+	t.Parallel()
+	f := newVerifyFixture(t)
+	// A second key in the published set, so that pinning has a choice.
+	other := newSigningSet(t, t.TempDir())
+	both := filepath.Join(f.dir, "both.jwks")
+	mustRun(t, "", "jwks", "merge", f.keys.public, other.public, "-o", both)
+	pemKey := filepath.Join(f.dir, "signing.pem")
+	mustRun(t, "", "keygen", "-o", pemKey, "--pub", filepath.Join(f.dir, "public.pem"))
+	pemSet := keyFiles{signing: pemKey}
+	claims := []string{"--now", t0, "--exp", "1h", "--aud", "api"}
+	base := []string{"--alg", "ES256", "--aud", "api", "--now", at(time.Minute)}
+	tests := []struct {
+		name   string
+		args   []string
+		token  string
+		status int
+		code   string
+	}{
+		{"PEM key, token kid of another name", append([]string{"verify", "--key", filepath.Join(f.dir, "public.pem")}, base...),
+			sign(t, pemSet, append(claims, "--kid", "issuer-key-7")...), exitOK, ""},
+		{"PEM key, token without kid", append([]string{"verify", "--key", filepath.Join(f.dir, "public.pem")}, base...),
+			sign(t, pemSet, append(claims, "--kid", "")...), exitOK, ""},
+		{"JWKS key with a kid, token kid of another name", append([]string{"verify", "--jwks", f.keys.public}, base...),
+			sign(t, f.keys, append(claims, "--kid", "issuer-key-7")...), exitRejected, "unknown_kid"},
+		{"--kid pins the signing key", append([]string{"verify", "--jwks", both, "--kid", f.keys.kid}, base...),
+			sign(t, f.keys, claims...), exitOK, ""},
+		{"--kid pins the other key", append([]string{"verify", "--jwks", both, "--kid", other.kid}, base...),
+			sign(t, f.keys, claims...), exitRejected, "unknown_kid"},
+		{"--kid names no key of the set", append([]string{"verify", "--jwks", both, "--kid", "nope"}, base...),
+			sign(t, f.keys, claims...), exitUsage, "invalid_argument"},
+		{"jws verify --kid pins the signing key", []string{"jws", "verify", "--jwks", both, "--alg", "ES256", "--kid", f.keys.kid},
+			sign(t, f.keys, claims...), exitOK, ""},
+		{"jws verify --kid pins the other key", []string{"jws", "verify", "--jwks", both, "--alg", "ES256", "--kid", other.kid},
+			sign(t, f.keys, claims...), exitRejected, "unknown_kid"},
+		{"jws verify --kid names no key of the set", []string{"jws", "verify", "--jwks", both, "--alg", "ES256", "--kid", "nope"},
+			sign(t, f.keys, claims...), exitUsage, "invalid_argument"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			wantExit(t, jw(t, "", append(tt.args, tt.token)...), tt.status, tt.code)
+		})
+	}
+}
