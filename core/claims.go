@@ -77,13 +77,21 @@ func ParseClaims(payload []byte) (*Claims, error) { return parseClaims(payload) 
 
 // parseClaims reads a claims set. Registered claims of the wrong JSON type
 // are refused: a string "exp" is not a date (RFC 7519 §2, NumericDate).
-func parseClaims(payload []byte) (*Claims, error) {
+func parseClaims(payload []byte) (*Claims, error) { return parseClaimsFor(payload, false) }
+
+// parseClaimsFor is parseClaims; for inspection, a NumericDate too large
+// for a float64 or a time is left as the zero Time instead of refused, so
+// that it can be shown as the number it is.
+func parseClaimsFor(payload []byte, inspect bool) (*Claims, error) {
 	obj, err := jsonobj.Parse(payload, jsonLimits)
 	if err != nil {
 		return nil, wrapError(CodeMalformed, err, "token claims")
 	}
 	c := &Claims{raw: payload, obj: obj}
 	for _, m := range obj {
+		if inspect && (m.Name == "exp" || m.Name == "nbf" || m.Name == "iat") && numberOutOfRange(m.Value) {
+			continue
+		}
 		switch m.Name {
 		case "iss":
 			err = stringMember("claim", m, &c.Issuer)
@@ -184,6 +192,16 @@ func parseNumericDate(m jsonobj.Member) (time.Time, error) {
 	}
 	sec, frac := math.Modf(f)
 	return time.Unix(int64(sec), int64(frac*1e9)).UTC(), nil
+}
+
+// numberOutOfRange reports whether raw is a JSON number that
+// parseNumericDate refuses for its size alone.
+func numberOutOfRange(raw []byte) bool {
+	if c := raw[0]; c != '-' && (c < '0' || c > '9') {
+		return false
+	}
+	f, err := strconv.ParseFloat(string(raw), 64)
+	return err != nil || math.Abs(f) > 1<<53
 }
 
 // plainSeconds reads a NumericDate written as a whole number of at most 15
