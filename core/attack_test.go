@@ -218,6 +218,12 @@ func TestAttacks(t *testing.T) {
 			jwx: jwxAccepts, why: "jwx reads a numeric string as a NumericDate"},
 		{name: "duplicate claim", token: rawToken(t, es, "ES256", hdr, `{"exp":`+sec(time.Hour)+`,"sub":"alice","sub":"admin"}`), want: CodeMalformed,
 			jwx: jwxAccepts, why: "jwx lets the last duplicate win"},
+		{name: "duplicate nested claim", token: rawToken(t, es, "ES256", hdr, `{"exp":`+sec(time.Hour)+`,"realm_access":{"roles":["user"],"roles":["admin"]}}`), want: CodeMalformed,
+			jwx: jwxAccepts, why: "jwx lets the last duplicate win, at any depth"},
+		{name: "duplicate member in an object in a claim's array", token: rawToken(t, es, "ES256", hdr, `{"exp":`+sec(time.Hour)+`,"grants":[{"scope":"read","scope":"admin"}]}`), want: CodeMalformed,
+			jwx: jwxAccepts, why: "jwx lets the last duplicate win, at any depth"},
+		{name: "duplicate nested header member", token: rawToken(t, es, "ES256", `{"alg":"ES256","kid":"es-1","x-ext":{"a":1,"a":2}}`, claims), want: CodeMalformed,
+			jwx: jwxAccepts, why: "jwx accepts duplicate header members"},
 		{name: "duplicate exp, expired one last", token: rawToken(t, es, "ES256", hdr, `{"exp":`+sec(time.Hour)+`,"exp":`+sec(-time.Hour)+`}`), want: CodeMalformed},
 		{name: "claims not an object", token: rawToken(t, es, "ES256", hdr, `"alice"`), want: CodeMalformed},
 

@@ -2,6 +2,7 @@ package core
 
 import (
 	"container/list"
+	"slices"
 	"sync"
 	"time"
 )
@@ -11,6 +12,10 @@ import (
 // compares it in full on lookup, so a hit is always the very token that was
 // verified; storing the tokens costs at most size × MaxTokenSize bytes. It
 // is safe for concurrent use.
+//
+// Callers own what Get returns: each call gets its own copy of the Token,
+// its Header and its Claims, so that a caller changing one (its Audience,
+// say) cannot change what the next caller of the same token is served.
 //
 // Most programs get one through WithCache. Hosts that verify elsewhere,
 // such as the WebAssembly host, keep one on their side so that a hit never
@@ -54,13 +59,14 @@ func (c *TokenCache) Get(token string, gen uint64, now time.Time) (*Token, bool)
 		return nil, false
 	}
 	c.order.MoveToFront(el)
-	return e.tok, true
+	return e.tok.clone(), true
 }
 
 // Put stores tok, the result of verifying token under key set generation
 // gen, valid from from until until (see [Policy.ValidityWindow]), evicting
 // the least recently used entry when full.
 func (c *TokenCache) Put(token string, gen uint64, from, until time.Time, tok *Token) {
+	tok = tok.clone() // the caller keeps tok, and may change it
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, ok := c.items[token]; ok {
@@ -74,6 +80,31 @@ func (c *TokenCache) Put(token string, gen uint64, from, until time.Time, tok *T
 		delete(c.items, oldest.Value.(*cacheEntry).token)
 	}
 	c.items[token] = c.order.PushFront(&cacheEntry{token: token, gen: gen, from: from, until: until, tok: tok})
+}
+
+// clone returns a copy of t that shares nothing a caller can change with
+// it: the Header and Claims structs and their exported slices are copied.
+// The JSON they were read from is shared; it is read-only ([Claims.JSON],
+// and [Claims.Get] and [Header.Get], which return copies). The Key is
+// immutable.
+func (t *Token) clone() *Token {
+	// One allocation for the three structs: a hit costs what it copies.
+	c := &struct {
+		tok    Token
+		header Header
+		claims Claims
+	}{tok: *t}
+	if t.Header != nil {
+		c.header = *t.Header
+		c.header.Critical = slices.Clone(c.header.Critical)
+		c.tok.Header = &c.header
+	}
+	if t.Claims != nil {
+		c.claims = *t.Claims
+		c.claims.Audience = slices.Clone(c.claims.Audience)
+		c.tok.Claims = &c.claims
+	}
+	return &c.tok
 }
 
 // Len returns the number of cached tokens.

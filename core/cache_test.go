@@ -30,7 +30,7 @@ func TestCacheHit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if second != first {
+	if !servedFromCache(first, second) {
 		t.Error("the second verify of the same token was not a cache hit")
 	}
 	// Failures and forbidden tokens are not cached.
@@ -54,8 +54,83 @@ func TestCacheHit(t *testing.T) {
 	plain := mustVerifier(t, mustSet(t, es.Public()), Policy{Algorithms: []string{"ES256"}}, WithClock(at(testNow)))
 	a, _ := plain.Verify(tok)
 	b, _ := plain.Verify(tok)
-	if plain.cache != nil || a == b {
+	if plain.cache != nil || servedFromCache(a, b) {
 		t.Error("a verifier without WithCache cached")
+	}
+}
+
+// TestCacheHitIsACopy changes a verified token in every way a caller can
+// and checks that the next caller of the same token, served from the
+// cache, sees it as verified: the first result (stored by Put) and a hit
+// (returned by Get) are each the caller's own.
+func TestCacheHitIsACopy(t *testing.T) {
+	t.Parallel()
+	key := fixedKey(t, "oct")
+	hdr := `{"alg":"HS256","kid":"hmac-1","crit":["x-ext"],"x-ext":1}`
+	claims := `{"iss":"https://issuer.example","aud":["api","web"],"exp":` + sec(time.Hour) + `,"role":"user"}`
+	tok := rawToken(t, key, "HS256", hdr, claims)
+	policy := Policy{Algorithms: []string{"HS256"}, Audiences: []string{"api"}, Critical: []string{"x-ext"}}
+	tests := []struct {
+		name   string
+		mutate func(*Token)
+	}{
+		{"issuer", func(tk *Token) { tk.Claims.Issuer = "https://evil.example" }},
+		{"audience entry", func(tk *Token) { tk.Claims.Audience[0] = "evil" }},
+		{"audience appended", func(tk *Token) { tk.Claims.Audience = append(tk.Claims.Audience[:1], "evil") }},
+		{"expiry", func(tk *Token) { tk.Claims.ExpiresAt = time.Time{} }},
+		{"claim value bytes", func(tk *Token) { v, _ := tk.Claims.Get("role"); copy(v, `"root"`) }},
+		{"algorithm", func(tk *Token) { tk.Header.Algorithm = "none" }},
+		{"crit entry", func(tk *Token) { tk.Header.Critical[0] = "evil" }},
+		{"header value bytes", func(tk *Token) { v, _ := tk.Header.Get("x-ext"); v[0] = '9' }},
+		{"claims replaced", func(tk *Token) { tk.Claims = &Claims{Issuer: "evil"} }},
+		{"key replaced", func(tk *Token) { tk.Key = nil }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			v := mustVerifier(t, mustSet(t, key), policy, WithClock(at(testNow)), WithCache(4))
+			first, err := v.Verify(tok)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.mutate(first) // the result the cache stored
+			second, err := v.Verify(tok)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !servedFromCache(second, mustVerifyCached(t, v, tok)) {
+				t.Fatal("the token was not served from the cache")
+			}
+			checkUnchanged(t, "after changing the first result", second)
+			tt.mutate(second) // a result the cache served
+			checkUnchanged(t, "after changing a cache hit", mustVerifyCached(t, v, tok))
+		})
+	}
+}
+
+func mustVerifyCached(t *testing.T, v *Verifier, tok string) *Token {
+	t.Helper()
+	got, err := v.Verify(tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+// checkUnchanged checks a token of TestCacheHitIsACopy against its claims
+// and header as signed.
+func checkUnchanged(t *testing.T, when string, tk *Token) {
+	t.Helper()
+	if tk.Claims == nil || tk.Header == nil || tk.Key == nil {
+		t.Fatalf("%s: token %+v lost a part", when, tk)
+	}
+	role, _ := tk.Claims.Get("role")
+	ext, _ := tk.Header.Get("x-ext")
+	got := fmt.Sprintf("%s %q %v %s | %s %q %s %s", tk.Claims.Issuer, tk.Claims.Audience, tk.Claims.ExpiresAt.Unix(), role,
+		tk.Header.Algorithm, tk.Header.Critical, ext, tk.Key.KeyID())
+	want := fmt.Sprintf("https://issuer.example [\"api\" \"web\"] %s \"user\" | HS256 [\"x-ext\"] 1 hmac-1", sec(time.Hour))
+	if got != want {
+		t.Errorf("%s: the cache served\n%s\nwant\n%s", when, got, want)
 	}
 }
 
@@ -106,7 +181,7 @@ func TestCacheWindow(t *testing.T) {
 			if CodeOf(err) != CodeOf(ferr) {
 				t.Errorf("cached verdict %v, fresh verdict %v", err, ferr)
 			}
-			if tt.want == 0 && got != first {
+			if tt.want == 0 && !servedFromCache(first, got) {
 				t.Error("a token inside its window was not a hit")
 			}
 			if tt.want != 0 && cached.cache.Len() != 0 {
@@ -118,8 +193,9 @@ func TestCacheWindow(t *testing.T) {
 
 func TestCacheUpdateKeys(t *testing.T) {
 	t.Parallel()
-	es := fixedKey(t, "p256")
-	ed := fixedKey(t, "ed")
+	// Kids of their own: a lone key without one would verify any kid.
+	es := fixedKey(t, "p256").WithKeyID("es")
+	ed := fixedKey(t, "ed").WithKeyID("ed")
 	v := mustVerifier(t, mustSet(t, es.Public(), ed.Public()), Policy{Algorithms: []string{"ES256", "EdDSA"}}, WithClock(at(testNow)), WithCache(4))
 	tok := mustSign(t, es, validClaims(t))
 	first, err := v.Verify(tok)
@@ -134,7 +210,7 @@ func TestCacheUpdateKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again == first {
+	if servedFromCache(first, again) {
 		t.Error("a verdict from the old key set was served after UpdateKeys")
 	}
 	// A set without the key: refused at once.
@@ -172,17 +248,17 @@ func TestCacheEviction(t *testing.T) {
 	if n := v.cache.Len(); n != 2 {
 		t.Fatalf("cache holds %d, want 2", n)
 	}
-	if verify(1) != b {
+	if !servedFromCache(b, verify(1)) {
 		t.Error("b, recently used, was evicted")
 	}
 	// Order now b, c: verifying a again evicts c, the least recently used.
-	if verify(0) == a {
+	if servedFromCache(a, verify(0)) {
 		t.Error("a was not evicted")
 	}
 	if v.cache.Len() != 2 {
 		t.Fatalf("cache holds %d, want 2", v.cache.Len())
 	}
-	if verify(1) != b {
+	if !servedFromCache(b, verify(1)) {
 		t.Error("b was evicted instead of c")
 	}
 	// Many more tokens never grow it.

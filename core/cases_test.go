@@ -682,9 +682,10 @@ func richClaims() string {
 		`,"jti":"id-1","scope":"read:orders write:orders","realm_access":{"roles":["admin","user"]}}`
 }
 
-// validClaims is accepted by every default policy at caseNow.
+// validClaims is accepted by every default policy at caseNow: it has no
+// "aud", which a policy without audiences refuses.
 func validClaims() string {
-	return `{"iss":"https://issuer.example","sub":"alice","aud":"api","iat":` + sec(-time.Minute) + `,"exp":` + sec(time.Hour) + `}`
+	return `{"iss":"https://issuer.example","sub":"alice","iat":` + sec(-time.Minute) + `,"exp":` + sec(time.Hour) + `}`
 }
 
 // fixtures are the keys of testdata/keys by name.
@@ -804,6 +805,12 @@ func addClaimCases(t *testing.T, s *caseSet) {
 		{name: "nbf fractional just ahead", claims: `{` + exp + `,"nbf":` + sec(0) + `.25}`, want: "not_yet_valid"},
 		{name: "nbf one millisecond early", claims: `{` + exp + `,"nbf":` + sec(time.Second) + `}`, now: 999 * time.Millisecond, want: "not_yet_valid"},
 		{name: "nbf at the millisecond", claims: `{` + exp + `,"nbf":` + sec(time.Second) + `}`, now: time.Second},
+		// nbf against exp
+		{name: "never valid nbf after exp", claims: `{"nbf":` + sec(time.Hour) + `,"exp":` + sec(-time.Hour) + `}`, want: "never_valid",
+			why: "no moment is both at or after nbf and before exp (RFC 7519 §4.1.4, §4.1.5)"},
+		{name: "never valid nbf equal to exp", claims: `{"nbf":` + sec(time.Hour) + `,"exp":` + sec(time.Hour) + `}`, want: "never_valid"},
+		{name: "never valid whatever the leeway", claims: `{"nbf":` + sec(time.Second) + `,"exp":` + sec(-time.Second) + `}`, policy: leeway, want: "never_valid",
+			why: "leeway tolerates clocks, it does not widen the token's own window"},
 		// iat
 		{name: "iat in the future", claims: `{` + exp + `,"iat":` + sec(time.Second) + `}`, want: "issued_in_future"},
 		{name: "iat future within leeway", claims: `{` + exp + `,"iat":` + sec(45*time.Second) + `}`, policy: leeway},
@@ -862,10 +869,13 @@ func addClaimCases(t *testing.T, s *caseSet) {
 		{name: "type nested too deep", claims: `{` + exp + `,"x":` + strings.Repeat("[", core.MaxJSONDepth) + strings.Repeat("]", core.MaxJSONDepth) + `}`, want: "malformed"},
 		{name: "type nested at the depth limit", claims: `{` + exp + `,"x":` + strings.Repeat("[", core.MaxJSONDepth-1) + strings.Repeat("]", core.MaxJSONDepth-1) + `}`},
 		// several failures at once: every one reported, the first one's code.
-		{name: "several failures", claims: `{"iss":"bad","aud":"web","sub":"bob","exp":` + sec(-time.Hour) + `,"nbf":` + sec(time.Hour) + `,"iat":` + sec(time.Hour) + `}`,
+		{name: "several failures", claims: `{"iss":"bad","aud":"web","sub":"bob","exp":` + sec(-time.Hour) + `,"iat":` + sec(time.Hour) + `}`,
 			policy: abi.Policy{Issuer: "good", Audiences: []string{"api"}, Subject: "alice", RequiredClaims: []string{"tenant"}}, want: "expired",
-			why: "seven rules fail: the message joins them all; errors.Is finds each code natively"},
-		{name: "several failures nbf first", claims: `{"iss":"good","aud":"api","sub":"bob","tenant":1,"exp":` + sec(time.Hour) + `,"nbf":` + sec(time.Hour) + `}`,
+			why: "six rules fail: the message joins them all; errors.Is finds each code natively"},
+		{name: "several failures never valid first", claims: `{"iss":"bad","aud":"api","exp":` + sec(-time.Hour) + `,"nbf":` + sec(time.Hour) + `}`,
+			policy: abi.Policy{Issuer: "good", Audiences: []string{"api"}}, want: "never_valid",
+			why: "never valid comes first, and replaces expired and not yet valid, which depend only on the clock"},
+		{name: "several failures nbf first", claims: `{"iss":"good","aud":"api","sub":"bob","tenant":1,"exp":` + sec(time.Hour) + `,"nbf":` + sec(time.Minute) + `}`,
 			policy: abi.Policy{Issuer: "good", Audiences: []string{"api"}, Subject: "alice", RequiredClaims: []string{"tenant"}}, want: "not_yet_valid",
 			why: "the order follows the rules: nbf, then sub"},
 	}
@@ -1166,9 +1176,10 @@ func addAttackCases(t *testing.T, s *caseSet) {
 
 		{name: "HS256 with RSA PEM under an RS256 policy", keys: jwks(t, rs.key), policy: abi.Policy{Algorithms: []string{"RS256"}},
 			token: rawToken(t, confused, "HS256", `{"alg":"HS256","kid":"rsa-1"}`, claims), want: "alg_not_allowed", why: "key confusion: the RSA public key's PEM as an HMAC secret"},
-		{name: "HS256 with RSA PEM kid names the RSA key", keys: jwks(t, rs.key, oct.key), policy: abi.Policy{Algorithms: []string{"HS256"}},
-			token: rawToken(t, confused, "HS256", `{"alg":"HS256","kid":"rsa-1"}`, claims), want: "key_mismatch", why: "key confusion: an RSA key never verifies HMAC"},
-		{name: "HS256 with RSA PEM no kid", keys: jwks(t, rs.key, oct.key), policy: abi.Policy{Algorithms: []string{"HS256"}},
+		{name: "HS256 with RSA PEM kid names the RSA key", keys: jwks(t, oct.key), policy: abi.Policy{Algorithms: []string{"HS256"}},
+			token: rawToken(t, confused, "HS256", `{"alg":"HS256","kid":"rsa-1"}`, claims), want: "unknown_kid",
+			why: "key confusion: a set that mixes the RSA key with secrets is refused (invalid_key), and the secrets alone do not hold it"},
+		{name: "HS256 with RSA PEM no kid", keys: jwks(t, oct.key), policy: abi.Policy{Algorithms: []string{"HS256"}},
 			token: rawToken(t, confused, "HS256", `{"alg":"HS256"}`, claims), want: "bad_signature", why: "key confusion: only the real secret is tried"},
 		{name: "HS256 token under an ES256 policy", token: rawToken(t, oct, "HS256", `{"alg":"HS256","kid":"es-1"}`, claims), want: "alg_not_allowed"},
 
@@ -1235,6 +1246,8 @@ func addAttackCases(t *testing.T, s *caseSet) {
 
 		{name: "string exp", token: rawToken(t, es, "ES256", hdr, `{"exp":"`+sec(time.Hour)+`"}`), want: "malformed", why: "a NumericDate is a number (RFC 7519 §2)"},
 		{name: "duplicate claim", token: rawToken(t, es, "ES256", hdr, `{"exp":`+sec(time.Hour)+`,"sub":"alice","sub":"admin"}`), want: "malformed"},
+		{name: "duplicate nested claim", token: rawToken(t, es, "ES256", hdr, `{"exp":`+sec(time.Hour)+`,"realm_access":{"roles":["user"],"roles":["admin"]}}`), want: "malformed",
+			why: "duplicates are refused at any depth: a lax decoder downstream would take either"},
 		{name: "duplicate exp expired one last", token: rawToken(t, es, "ES256", hdr, `{"exp":`+sec(time.Hour)+`,"exp":`+sec(-time.Hour)+`}`), want: "malformed"},
 		{name: "claims not an object", token: rawToken(t, es, "ES256", hdr, `"alice"`), want: "malformed"},
 	}

@@ -44,10 +44,10 @@ func (c *Claims) Has(name string) bool {
 	return ok
 }
 
-// Get returns the raw JSON value of claim name.
+// Get returns a copy of the raw JSON value of claim name.
 func (c *Claims) Get(name string) (json.RawMessage, bool) {
 	v, ok := c.obj.Get(name)
-	return v, ok
+	return bytes.Clone(v), ok
 }
 
 // Decode decodes claim name into v with encoding/json. It reports whether
@@ -75,25 +75,42 @@ func (c *Claims) Names() []string {
 // turn claims a verifier returned as JSON back into [Claims].
 func ParseClaims(payload []byte) (*Claims, error) { return parseClaims(payload) }
 
+// ParseInspectedClaims reads a claims set as [Inspect] does: a date too
+// large for a time (past year 9999, or 1e300) is left as the zero Time
+// rather than refused, so that it can be shown as the number it is. Hosts
+// that inspect across a boundary use it; never use it to verify.
+func ParseInspectedClaims(payload []byte) (*Claims, error) {
+	c := new(Claims)
+	if err := parseClaimsInto(payload, c, true); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
 // parseClaims reads a claims set. Registered claims of the wrong JSON type
 // are refused: a string "exp" is not a date (RFC 7519 §2, NumericDate).
 func parseClaims(payload []byte) (*Claims, error) {
 	c := new(Claims)
-	if err := parseClaimsInto(payload, c); err != nil {
+	if err := parseClaimsInto(payload, c, false); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
 // parseClaimsInto is parseClaims into c, which a verifier allocates
-// together with the token.
-func parseClaimsInto(payload []byte, c *Claims) error {
+// together with the token. For inspection, a NumericDate too large for a
+// float64 or a time is left as the zero Time instead of refused, so that
+// it can be shown as the number it is.
+func parseClaimsInto(payload []byte, c *Claims, inspect bool) error {
 	obj, err := jsonobj.Parse(payload, jsonLimits)
 	if err != nil {
 		return wrapError(CodeMalformed, err, "token claims")
 	}
 	*c = Claims{raw: payload, obj: obj}
 	for _, m := range obj {
+		if inspect && (m.Name == "exp" || m.Name == "nbf" || m.Name == "iat") && numberOutOfRange(m.Value) {
+			continue
+		}
 		switch m.Name {
 		case "iss":
 			err = stringMember("claim", m, &c.Issuer)
@@ -194,6 +211,16 @@ func parseNumericDate(m jsonobj.Member) (time.Time, error) {
 	}
 	sec, frac := math.Modf(f)
 	return time.Unix(int64(sec), int64(frac*1e9)).UTC(), nil
+}
+
+// numberOutOfRange reports whether raw is a JSON number that
+// parseNumericDate refuses for its size alone.
+func numberOutOfRange(raw []byte) bool {
+	if c := raw[0]; c != '-' && (c < '0' || c > '9') {
+		return false
+	}
+	f, err := strconv.ParseFloat(string(raw), 64)
+	return err != nil || math.Abs(f) > 1<<53
 }
 
 // plainSeconds reads a NumericDate written as a whole number of at most 15

@@ -91,6 +91,21 @@ func TestClaimNotBefore(t *testing.T) {
 	})
 }
 
+func TestClaimNeverValid(t *testing.T) {
+	leeway := Policy{Leeway: time.Hour}
+	runClaimRows(t, []claimRow{
+		{name: "nbf before exp", claims: `{"nbf":` + sec(-time.Hour) + `,"exp":` + sec(time.Hour) + `}`},
+		{name: "nbf one second before exp", claims: `{"nbf":` + sec(0) + `,"exp":` + sec(time.Second) + `}`},
+		{name: "nbf after exp, judged between", claims: `{"nbf":` + sec(time.Hour) + `,"exp":` + sec(-time.Hour) + `}`, want: CodeNeverValid},
+		{name: "nbf after exp, judged before both", claims: `{"nbf":` + sec(2*time.Hour) + `,"exp":` + sec(time.Hour) + `}`, want: CodeNeverValid},
+		{name: "nbf after exp, judged after both", claims: `{"nbf":` + sec(-time.Hour) + `,"exp":` + sec(-2*time.Hour) + `}`, want: CodeNeverValid},
+		{name: "nbf equal to exp", claims: `{"nbf":` + sec(time.Hour) + `,"exp":` + sec(time.Hour) + `}`, want: CodeNeverValid},
+		{name: "nbf after exp, leeway covers both", claims: `{"nbf":` + sec(time.Minute) + `,"exp":` + sec(-time.Minute) + `}`, policy: leeway, want: CodeNeverValid},
+		{name: "fractional nbf just after exp", claims: `{"nbf":` + sec(time.Hour) + `.5,"exp":` + sec(time.Hour) + `}`, want: CodeNeverValid},
+		{name: "nbf without exp", claims: `{"nbf":` + sec(-time.Hour) + `}`, policy: Policy{AllowNoExpiry: true}},
+	})
+}
+
 func TestClaimIssuedAt(t *testing.T) {
 	leeway := Policy{Leeway: time.Minute}
 	exp := `"exp":` + sec(time.Hour)
@@ -148,12 +163,18 @@ func TestClaimAudience(t *testing.T) {
 		{name: "string mismatch", claims: `{` + exp + `,"aud":"apis"}`, policy: api, want: CodeBadAudience},
 		{name: "list none match", claims: `{` + exp + `,"aud":["x","y"]}`, policy: either, want: CodeBadAudience},
 		{name: "empty list", claims: `{` + exp + `,"aud":[]}`, policy: api, want: CodeBadAudience},
+		{name: "policy without audience refuses a token with one", claims: `{` + exp + `,"aud":"api"}`, want: CodeBadAudience},
+		{name: "policy without audience refuses a list", claims: `{` + exp + `,"aud":["api","web"]}`, want: CodeBadAudience},
+		{name: "policy without audience refuses an empty list", claims: `{` + exp + `,"aud":[]}`, want: CodeBadAudience},
+		{name: "policy without audience accepts a token without one", claims: `{` + exp + `}`},
+		{name: "ignored audience accepts any", claims: `{` + exp + `,"aud":"anyone"}`, policy: Policy{IgnoreAudience: true}},
+		{name: "ignored audience accepts none", claims: `{` + exp + `}`, policy: Policy{IgnoreAudience: true}},
+		{name: "ignored audience still refuses a malformed one", claims: `{` + exp + `,"aud":7}`, policy: Policy{IgnoreAudience: true}, want: CodeMalformed},
 		{name: "absent", claims: `{` + exp + `}`, policy: api, want: CodeBadAudience},
 		{name: "wrong type number", claims: `{` + exp + `,"aud":7}`, policy: api, want: CodeMalformed},
 		{name: "wrong type object", claims: `{` + exp + `,"aud":{"api":true}}`, policy: api, want: CodeMalformed},
 		{name: "list of non-strings", claims: `{` + exp + `,"aud":["api",1]}`, policy: api, want: CodeMalformed},
 		{name: "null", claims: `{` + exp + `,"aud":null}`, policy: api, want: CodeMalformed},
-		{name: "policy without audience accepts any", claims: `{` + exp + `,"aud":"whatever"}`},
 		{name: "wrong type refused even without audience policy", claims: `{` + exp + `,"aud":true}`, want: CodeMalformed},
 	})
 }
@@ -173,6 +194,19 @@ func TestClaimAudienceLimit(t *testing.T) {
 		{name: "at the limit", claims: `{` + exp + `,"aud":` + list(MaxAudiences) + `}`, policy: api},
 		{name: "over the limit", claims: `{` + exp + `,"aud":` + list(MaxAudiences+1) + `}`, policy: api, want: CodeTooLarge},
 	})
+}
+
+func TestAudienceNotNamedMessage(t *testing.T) {
+	t.Parallel()
+	key := fixedKey(t, "oct")
+	v := mustVerifier(t, mustSet(t, key), Policy{Algorithms: []string{"HS256"}}, WithClock(at(testNow)))
+	_, err := v.Verify(rawToken(t, key, "HS256", `{"alg":"HS256"}`, `{"exp":`+sec(time.Hour)+`,"aud":"orders-api"}`))
+	wantCode(t, err, CodeBadAudience)
+	for _, part := range []string{`"orders-api"`, "names no audience", "Policy.Audiences", "Policy.IgnoreAudience"} {
+		if !strings.Contains(MessageOf(err), part) {
+			t.Errorf("message %q lacks %q", MessageOf(err), part)
+		}
+	}
 }
 
 func TestClaimSubject(t *testing.T) {
@@ -243,10 +277,9 @@ func TestClaimsSeveralFailures(t *testing.T) {
 		RequiredClaims: []string{"tenant"},
 	}
 	v := mustVerifier(t, mustSet(t, key), p, WithClock(at(testNow)))
-	claims := `{"iss":"bad","aud":"web","sub":"bob","exp":` + sec(-time.Hour) +
-		`,"nbf":` + sec(time.Hour) + `,"iat":` + sec(time.Hour) + `}`
+	claims := `{"iss":"bad","aud":"web","sub":"bob","exp":` + sec(-time.Hour) + `,"iat":` + sec(time.Hour) + `}`
 	_, err := v.Verify(rawToken(t, key, "HS256", `{"alg":"HS256"}`, claims))
-	want := []Code{CodeExpired, CodeNotYetValid, CodeIssuedInFuture, CodeBadIssuer, CodeBadAudience, CodeBadSubject, CodeMissingClaim}
+	want := []Code{CodeExpired, CodeIssuedInFuture, CodeBadIssuer, CodeBadAudience, CodeBadSubject, CodeMissingClaim}
 	for _, c := range want {
 		if !errors.Is(err, c) {
 			t.Errorf("errors.Is(err, %s) = false; err = %v", c, err)
@@ -273,10 +306,18 @@ func TestClaimsSeveralFailures(t *testing.T) {
 
 	// The order follows the rules, not the claims: with exp fine, the
 	// first failure is nbf.
-	claims = `{"iss":"good","aud":"api","sub":"bob","tenant":1,"exp":` + sec(time.Hour) + `,"nbf":` + sec(time.Hour) + `}`
+	claims = `{"iss":"good","aud":"api","sub":"bob","tenant":1,"exp":` + sec(time.Hour) + `,"nbf":` + sec(time.Minute) + `}`
 	_, err = v.Verify(rawToken(t, key, "HS256", `{"alg":"HS256"}`, claims))
 	if CodeOf(err) != CodeNotYetValid || !errors.Is(err, CodeBadSubject) || errors.Is(err, CodeExpired) {
 		t.Errorf("got %v, want not_yet_valid first, bad_subject joined, no expired", err)
+	}
+
+	// A token never valid is reported as such first, and neither expired
+	// nor not yet valid: which of those holds depends only on the clock.
+	claims = `{"iss":"good","aud":"api","sub":"bob","tenant":1,"exp":` + sec(-time.Hour) + `,"nbf":` + sec(time.Hour) + `}`
+	_, err = v.Verify(rawToken(t, key, "HS256", `{"alg":"HS256"}`, claims))
+	if CodeOf(err) != CodeNeverValid || !errors.Is(err, CodeBadSubject) || errors.Is(err, CodeExpired) || errors.Is(err, CodeNotYetValid) {
+		t.Errorf("got %v, want never_valid first, bad_subject joined, neither expired nor not_yet_valid", err)
 	}
 }
 

@@ -69,6 +69,9 @@ const (
 	// CodeTimeout reports a call whose deadline passed before it
 	// finished: the context's, or a host's time limit.
 	CodeTimeout
+	// CodeNeverValid reports a token whose "nbf" is not before its "exp":
+	// no moment exists at which it is valid, whatever the clock says.
+	CodeNeverValid
 
 	codeEnd // keep last: the number of codes plus one
 )
@@ -95,6 +98,7 @@ var codeNames = [...]string{
 	CodeInvalidArgument: "invalid_argument",
 	CodeCanceled:        "canceled",
 	CodeTimeout:         "timeout",
+	CodeNeverValid:      "never_valid",
 }
 
 // String returns the code's stable name, such as "bad_signature".

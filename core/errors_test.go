@@ -37,6 +37,7 @@ var codeTable = []struct {
 	{CodeInvalidArgument, 19, "invalid_argument"},
 	{CodeCanceled, 20, "canceled"},
 	{CodeTimeout, 21, "timeout"},
+	{CodeNeverValid, 22, "never_valid"},
 }
 
 func TestCodeNumbersAndNames(t *testing.T) {

@@ -57,6 +57,7 @@ func fuzzVerifiers(t testing.TB) (asym, hmacCached, hmacFresh *Verifier) {
 	asym = mustVerifier(t, pub, Policy{
 		Algorithms: []string{"RS256", "PS256", "ES256", "ES512", "EdDSA"},
 		Issuer:     "https://issuer.example",
+		Audiences:  []string{"api"},
 		Critical:   []string{"exp"},
 		Require:    []string{"sub!=mallory", "realm_access.roles~admin"},
 	}, WithClock(at(testNow)))
@@ -109,7 +110,7 @@ func FuzzVerify(f *testing.F) {
 		if CodeOf(err1) != CodeOf(err2) || CodeOf(err1) != CodeOf(err3) {
 			t.Fatalf("cached and fresh verdicts differ: %v / %v / %v", err1, err2, err3)
 		}
-		if err1 == nil && tok1 != tok2 {
+		if err1 == nil && !servedFromCache(tok1, tok2) {
 			t.Fatal("the second verify of a valid token was not a cache hit")
 		}
 	})

@@ -122,12 +122,24 @@ func claimsJSON(t testing.TB, m map[string]any) []byte {
 	return b
 }
 
-// validClaims is a claims set that every default policy accepts at testNow.
-func validClaims(t testing.TB) []byte {
+// apiClaims is validClaims for audience "api", as peers that check "aud"
+// want it.
+func apiClaims(t testing.TB) []byte {
 	return claimsJSON(t, map[string]any{
 		"iss": "https://issuer.example",
 		"sub": "alice",
 		"aud": "api",
+		"iat": testNow.Add(-time.Minute).Unix(),
+		"exp": testNow.Add(time.Hour).Unix(),
+	})
+}
+
+// validClaims is a claims set that every default policy accepts at testNow:
+// it has no "aud", which a policy without audiences refuses.
+func validClaims(t testing.TB) []byte {
+	return claimsJSON(t, map[string]any{
+		"iss": "https://issuer.example",
+		"sub": "alice",
 		"iat": testNow.Add(-time.Minute).Unix(),
 		"exp": testNow.Add(time.Hour).Unix(),
 	})
@@ -235,4 +247,14 @@ func weakRSAKey(t testing.TB) *Key {
 		t.Fatalf("1024-bit RSA key: %v", err)
 	}
 	return k
+}
+
+// servedFromCache reports whether b came from a verifier's cache: a copy,
+// but read from the same bytes. A fresh verification decodes the token
+// again, into new bytes.
+func servedFromCache(a, b *Token) bool {
+	if a == nil || b == nil || a.Claims == nil || b.Claims == nil || len(a.Claims.JSON()) == 0 || len(b.Claims.JSON()) == 0 {
+		return false
+	}
+	return &a.Claims.JSON()[0] == &b.Claims.JSON()[0]
 }

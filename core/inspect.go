@@ -3,6 +3,7 @@ package core
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -31,10 +32,16 @@ type Finding struct {
 
 // DateClaim is a NumericDate claim with its time and a relative reading.
 type DateClaim struct {
-	Name string    `json:"name"`
-	Time time.Time `json:"time"`
+	Name string `json:"name"`
+	// Time is the date, or the zero Time (and left out of JSON) if it is
+	// past year 9999 or before year 0, which no RFC 3339 date can show:
+	// Seconds has it, and a finding "date_out_of_range" says so.
+	Time time.Time `json:"time,omitzero"`
+	// Seconds is the claim as sent: seconds since the epoch, such as
+	// 1700000000 or 1.8e9.
+	Seconds json.Number `json:"seconds"`
 	// Relative reads the date against the inspection time, such as
-	// "expired 2 h ago" or "valid for 14 m".
+	// "expired 2 h ago" or "valid for 14 m", or says it is out of range.
 	Relative string `json:"relative"`
 }
 
@@ -188,7 +195,8 @@ func Inspect(token string, opts ...InspectOption) (*Inspection, error) {
 		add(SeverityMedium, "noncanonical_base64", "payload base64url is not canonical: verifiers disagree on such tokens")
 	}
 	in.Payload = payload
-	claims, cerr := parseClaims(payload)
+	claims := new(Claims)
+	cerr := parseClaimsInto(payload, claims, true)
 	if cerr != nil {
 		add(SeverityHigh, "bad_claims", "the payload is not a valid JWT claims set: %s", MessageOf(cerr))
 	} else {
@@ -216,42 +224,71 @@ func Inspect(token string, opts ...InspectOption) (*Inspection, error) {
 }
 
 func inspectClaims(in *Inspection, c *Claims, now time.Time, add func(Severity, string, string, ...any)) {
-	if !c.ExpiresAt.IsZero() {
-		rel := "valid for " + roughSpaced(c.ExpiresAt.Sub(now))
-		if !now.Before(c.ExpiresAt) {
-			rel = "expired " + roughSpaced(now.Sub(c.ExpiresAt)) + " ago"
+	exp, nbf, iat := c.ExpiresAt, c.NotBefore, c.IssuedAt
+	seconds := func(name string) json.Number {
+		raw, _ := c.obj.Get(name)
+		return json.Number(raw)
+	}
+	// far reports a date claim past year 9999 or before year 0 (or beyond
+	// what a float64 holds, read as zero), shown as its number only, and
+	// zeroes *t so that nothing below reads it as a time.
+	far := func(name string, t *time.Time) bool {
+		if !c.Has(name) || (!t.IsZero() && t.Year() >= 0 && t.Year() <= 9999) {
+			return false
+		}
+		secs := seconds(name)
+		when := "past year 9999"
+		if strings.HasPrefix(string(secs), "-") {
+			when = "before year 0"
+		}
+		add(SeverityMedium, "date_out_of_range", "%q is %s seconds, %s: it is shown as a number, and verifiers read such dates differently", name, secs, when)
+		in.Dates = append(in.Dates, DateClaim{Name: name, Seconds: secs, Relative: when})
+		*t = time.Time{}
+		return true
+	}
+	switch {
+	case far("exp", &exp):
+		add(SeverityMedium, "long_lifetime", "\"exp\" is out of range: the token never expires in practice, and a stolen token stays useful")
+	case !exp.IsZero():
+		rel := "valid for " + roughBetween(now, exp)
+		if !now.Before(exp) {
+			rel = "expired " + roughBetween(exp, now) + " ago"
 			add(SeverityInfo, "expired", "the token %s", rel)
 		}
-		in.Dates = append(in.Dates, DateClaim{Name: "exp", Time: c.ExpiresAt, Relative: rel})
-	} else {
+		in.Dates = append(in.Dates, DateClaim{Name: "exp", Time: exp, Seconds: seconds("exp"), Relative: rel})
+	default:
 		add(SeverityMedium, "no_exp", "no \"exp\": the token never expires")
 	}
-	if !c.NotBefore.IsZero() {
-		rel := "valid since " + roughSpaced(now.Sub(c.NotBefore)) + " ago"
-		if now.Before(c.NotBefore) {
-			rel = "not valid for another " + roughSpaced(c.NotBefore.Sub(now))
+	if !far("nbf", &nbf) && !nbf.IsZero() {
+		rel := "valid since " + roughBetween(nbf, now) + " ago"
+		if now.Before(nbf) {
+			rel = "not valid for another " + roughBetween(now, nbf)
 			add(SeverityInfo, "not_yet_valid", "the token is %s", rel)
 		}
-		in.Dates = append(in.Dates, DateClaim{Name: "nbf", Time: c.NotBefore, Relative: rel})
+		in.Dates = append(in.Dates, DateClaim{Name: "nbf", Time: nbf, Seconds: seconds("nbf"), Relative: rel})
 	}
-	if !c.IssuedAt.IsZero() {
-		rel := "issued " + roughSpaced(now.Sub(c.IssuedAt)) + " ago"
-		if now.Before(c.IssuedAt) {
-			rel = "issued " + roughSpaced(c.IssuedAt.Sub(now)) + " in the future"
-			add(SeverityMedium, "iat_future", "\"iat\" is %s in the future", roughSpaced(c.IssuedAt.Sub(now)))
+	if !far("iat", &iat) && !iat.IsZero() {
+		rel := "issued " + roughBetween(iat, now) + " ago"
+		if now.Before(iat) {
+			rel = "issued " + roughBetween(now, iat) + " in the future"
+			add(SeverityMedium, "iat_future", "\"iat\" is %s in the future", roughBetween(now, iat))
 		}
-		in.Dates = append(in.Dates, DateClaim{Name: "iat", Time: c.IssuedAt, Relative: rel})
+		in.Dates = append(in.Dates, DateClaim{Name: "iat", Time: iat, Seconds: seconds("iat"), Relative: rel})
 	}
-	if !c.ExpiresAt.IsZero() {
-		start := c.IssuedAt
+	if dates := (Claims{NotBefore: nbf, ExpiresAt: exp}); neverValid(&dates) {
+		add(SeverityHigh, "never_valid", "\"nbf\" %s is not before \"exp\" %s: the token is never valid, and a verifier that checks only one of them accepts it",
+			nbf.Format(time.RFC3339), exp.Format(time.RFC3339))
+	}
+	if !exp.IsZero() {
+		start := iat
 		if start.IsZero() {
-			start = c.NotBefore
+			start = nbf
 		}
 		if start.IsZero() {
 			start = now
 		}
-		if life := c.ExpiresAt.Sub(start); life > 24*time.Hour {
-			add(SeverityMedium, "long_lifetime", "lifetime of %s is over 24 h: a stolen token stays useful that long", roughSpaced(life))
+		if life := exp.Sub(start); life > 24*time.Hour {
+			add(SeverityMedium, "long_lifetime", "lifetime of %s is over 24 h: a stolen token stays useful that long", roughBetween(start, exp))
 		}
 	}
 	if !c.Has("aud") {
@@ -262,6 +299,16 @@ func inspectClaims(in *Inspection, c *Claims, now time.Time, add func(Severity, 
 			add(SeverityMedium, "sensitive_claim", "claim %q looks sensitive: a signed token is readable by anyone who holds it", name)
 		}
 	}
+}
+
+// roughBetween is roughSpaced(to.Sub(from)) for dates any distance apart:
+// a time.Duration stops at about 292 years.
+func roughBetween(from, to time.Time) string {
+	if d := to.Sub(from); d > -48*time.Hour && d < 48*time.Hour {
+		return roughSpaced(d)
+	}
+	days := (to.Unix() - from.Unix()) / 86400
+	return fmt.Sprintf("%d d", max(days, -days))
 }
 
 // roughSpaced is roughDuration with a space before the unit: "14 m".

@@ -1,6 +1,8 @@
 package core
 
 import (
+	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -70,6 +72,9 @@ func TestInspectFindings(t *testing.T) {
 		{name: "iat in the future", token: rawToken(t, es, "ES256", hdr, claims(map[string]any{"iat": testNow.Add(time.Minute).Unix()})), code: "iat_future", severity: SeverityMedium},
 		{name: "expired", token: rawToken(t, es, "ES256", hdr, claims(map[string]any{"exp": testNow.Add(-time.Second).Unix(), "iat": testNow.Add(-time.Hour).Unix()})), code: "expired", severity: SeverityInfo},
 		{name: "not yet valid", token: rawToken(t, es, "ES256", hdr, claims(map[string]any{"nbf": testNow.Add(time.Minute).Unix()})), code: "not_yet_valid", severity: SeverityInfo},
+		{name: "nbf after exp", token: rawToken(t, es, "ES256", hdr, claims(map[string]any{"nbf": testNow.Add(2 * time.Hour).Unix()})), code: "never_valid", severity: SeverityHigh},
+		{name: "nbf equal to exp", token: rawToken(t, es, "ES256", hdr, claims(map[string]any{"nbf": testNow.Add(time.Hour).Unix()})), code: "never_valid", severity: SeverityHigh},
+		{name: "nbf before exp", token: rawToken(t, es, "ES256", hdr, claims(map[string]any{"nbf": testNow.Unix()})), code: "never_valid", absent: true},
 		{name: "password claim", token: rawToken(t, es, "ES256", hdr, claims(map[string]any{"password": "hunter2"})), code: "sensitive_claim", severity: SeverityMedium},
 		{name: "client_secret claim", token: rawToken(t, es, "ES256", hdr, claims(map[string]any{"client_secret": "s"})), code: "sensitive_claim", severity: SeverityMedium},
 		{name: "ssn claim", token: rawToken(t, es, "ES256", hdr, claims(map[string]any{"ssn": "078-05-1120"})), code: "sensitive_claim", severity: SeverityMedium},
@@ -189,6 +194,68 @@ func TestInspectDates(t *testing.T) {
 				if d.Name != w.Name || !d.Time.Equal(w.Time) || d.Relative != w.Relative {
 					t.Errorf("date %d = %+v, want %+v", i, d, w)
 				}
+			}
+		})
+	}
+}
+
+// TestInspectDatesOutOfRange checks that dates past year 9999 or before
+// year 0, which RFC 3339 cannot write, are shown as numbers with a
+// finding, never an error, and that the inspection encodes as JSON.
+func TestInspectDatesOutOfRange(t *testing.T) {
+	t.Parallel()
+	es := fixedKey(t, "p256")
+	hdr := `{"alg":"ES256","kid":"k","typ":"JWT"}`
+	tests := []struct {
+		name     string
+		claims   string
+		dates    string // name=seconds (relative) of each date, in order
+		farCount int    // date_out_of_range findings
+	}{
+		{"exp at year 10000", `{"exp":253402300800}`, `exp=253402300800 (past year 9999)`, 1},
+		{"exp 1e300", `{"exp":1e300}`, `exp=1e300 (past year 9999)`, 1},
+		{"exp beyond float64", `{"exp":1e400}`, `exp=1e400 (past year 9999)`, 1},
+		{"exp past 2^53 seconds", `{"exp":18014398509481984}`, `exp=18014398509481984 (past year 9999)`, 1},
+		{"exp the last second of 9999", `{"exp":253402300799}`, `exp=253402300799 (valid for 2913221 d)`, 0},
+		{"nbf before year 0", `{"exp":1700003600,"nbf":-62167219201}`, `exp=1700003600 (valid for 1 h); nbf=-62167219201 (before year 0)`, 1},
+		{"iat and nbf at 1e300", `{"exp":1700003600,"nbf":1e300,"iat":-1e300}`, `exp=1700003600 (valid for 1 h); nbf=1e300 (past year 9999); iat=-1e300 (before year 0)`, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			in, err := Inspect(rawToken(t, es, "ES256", hdr, tt.claims), InspectAt(at(testNow)))
+			if err != nil {
+				t.Fatalf("Inspect: %v", err)
+			}
+			if in.Claims == nil {
+				t.Fatalf("claims not read: findings %q", findingCodes(in))
+			}
+			var got []string
+			for _, d := range in.Dates {
+				got = append(got, fmt.Sprintf("%s=%s (%s)", d.Name, d.Seconds, d.Relative))
+				if d.Relative == "past year 9999" || d.Relative == "before year 0" {
+					if !d.Time.IsZero() {
+						t.Errorf("%s: time %v, want the zero Time", d.Name, d.Time)
+					}
+				}
+			}
+			if strings.Join(got, "; ") != tt.dates {
+				t.Errorf("dates %q, want %q", strings.Join(got, "; "), tt.dates)
+			}
+			far := 0
+			for _, f := range in.Findings {
+				if f.Code == "date_out_of_range" {
+					far++
+					if f.Severity != SeverityMedium || !strings.Contains(f.Message, "year") {
+						t.Errorf("finding %+v", f)
+					}
+				}
+			}
+			if far != tt.farCount {
+				t.Errorf("%d date_out_of_range findings, want %d: %q", far, tt.farCount, findingCodes(in))
+			}
+			if _, err := json.Marshal(in.Dates); err != nil {
+				t.Errorf("the dates do not encode as JSON: %v", err)
 			}
 		})
 	}

@@ -63,7 +63,7 @@ func TestInteropGolangJWT(t *testing.T) {
 			wantCode(t, err, CodeBadSignature)
 
 			// core signs, golang-jwt verifies.
-			ours := mustSign(t, key, validClaims(t), WithAlgorithm(alg))
+			ours := mustSign(t, key, apiClaims(t), WithAlgorithm(alg))
 			parsed, err := gojwt.Parse(ours, func(tk *gojwt.Token) (any, error) {
 				if tk.Header["kid"] != key.KeyID() {
 					t.Errorf("golang-jwt sees kid %v", tk.Header["kid"])
@@ -99,7 +99,7 @@ func TestInteropJWX(t *testing.T) {
 
 			// core signs, jwx verifies (jwt.WithKey is jws.WithKey for
 			// jwt.Parse).
-			ours := mustSign(t, key, validClaims(t), WithAlgorithm(alg))
+			ours := mustSign(t, key, apiClaims(t), WithAlgorithm(alg))
 			parsed, err := jwxjwt.Parse([]byte(ours), jwxjwt.WithKey(jwxAlg, verifyRaw(key)), clock,
 				jwxjwt.WithIssuer("https://issuer.example"), jwxjwt.WithAudience("api"))
 			if err != nil {

@@ -29,6 +29,7 @@ const (
 type Key struct {
 	kty    string
 	kid    string
+	ownKID bool   // kid came with the key (a JWK "kid", WithKeyID), not filled in
 	alg    string // JWK "alg": the one algorithm the key is for, or ""
 	use    string
 	keyOps []string
@@ -188,7 +189,7 @@ func NewSecretKey(secret []byte) (*Key, error) {
 // keyFromRaw checks a standard library key and wraps it. A missing kid
 // defaults to the thumbprint.
 func keyFromRaw(raw any, meta jwxkey.Meta) (*Key, error) {
-	k := &Key{kid: meta.KeyID, alg: meta.Algorithm, use: meta.Use, keyOps: meta.KeyOps}
+	k := &Key{kid: meta.KeyID, ownKID: meta.KeyID != "", alg: meta.Algorithm, use: meta.Use, keyOps: meta.KeyOps}
 	switch r := raw.(type) {
 	case *rsa.PrivateKey:
 		if err := checkRSAPublic(&r.PublicKey); err != nil {
@@ -296,6 +297,13 @@ func (k *Key) Type() string { return k.kty }
 // (secrets, whose thumbprint would reveal a hash of them, keep "").
 func (k *Key) KeyID() string { return k.kid }
 
+// OwnKeyID reports whether the key's "kid" came with it (a JWK "kid", or
+// [Key.WithKeyID]) rather than being filled in by this package: the
+// thumbprint of a PEM key or of a JWK without "kid", or the random kid of a
+// generated secret. A verifier whose only key has no kid of its own
+// verifies tokens whatever their "kid" (see [Policy]).
+func (k *Key) OwnKeyID() bool { return k.ownKID && k.kid != "" }
+
 // Algorithm returns the key's JWK "alg", or "" if the key is not limited to
 // one algorithm.
 func (k *Key) Algorithm() string { return k.alg }
@@ -368,7 +376,7 @@ func publicOps(ops []string) []string {
 // WithKeyID returns a copy of k with key ID kid.
 func (k *Key) WithKeyID(kid string) *Key {
 	c := *k
-	c.kid = kid
+	c.kid, c.ownKID = kid, true
 	return &c
 }
 

@@ -744,6 +744,8 @@ func TestJWKSUnsupportedKeysSkipped(t *testing.T) {
 		{"JWK without kty", `{"kid":"x","k":"AAAA"}`, 0, CodeInvalidKey},
 		{"invalid JSON", `{"keys":[}`, 0, CodeInvalidKey},
 		{"duplicate member", `{"keys":[],"keys":[` + string(ed) + `]}`, 0, CodeInvalidKey},
+		{"duplicate member inside a key", `{"keys":[` + strings.Replace(string(ed), "{", `{"use":"enc","use":"sig",`, 1) + `]}`, 0, CodeInvalidKey},
+		{"the same key without the duplicate", `{"keys":[` + strings.Replace(string(ed), "{", `{"use":"sig",`, 1) + `]}`, 1, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

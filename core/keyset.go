@@ -57,6 +57,17 @@ func (s *KeySet) Lookup(kid string) *Key {
 	return nil
 }
 
+// bare returns the set's only key if it has no kid of its own (a PEM key,
+// a certificate, a JWK without "kid"), else nil. Such a key is the one
+// the caller means whatever "kid" a token names: the thumbprint filled in
+// for it is this package's choice, not the issuer's.
+func (s *KeySet) bare() *Key {
+	if len(s.keys) == 1 && !s.keys[0].OwnKeyID() {
+		return s.keys[0]
+	}
+	return nil
+}
+
 // Active returns the signing key: the first key, if it can sign. It returns
 // nil for a set of public keys.
 func (s *KeySet) Active() *Key {

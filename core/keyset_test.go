@@ -366,3 +366,144 @@ func TestKeySetNotText(t *testing.T) {
 		t.Errorf("UTF-8 text before a PEM block: %v", err)
 	}
 }
+
+// TestBareKeyAnyKID pins which key documents verify a token whatever its
+// "kid": a single key with no kid of its own (PEM, a certificate, a JWK or
+// one-key JWKS without "kid"), as panva's jose and jwt-cli do. A key with
+// a kid of its own, or one of several keys, keeps strict kid matching.
+func TestBareKeyAnyKID(t *testing.T) {
+	t.Parallel()
+	es := fixedKey(t, "p256")
+	oct := fixedKey(t, "oct")
+	pemDoc, err := es.Public().MarshalPEM(PEMOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	certDoc, err := os.ReadFile(filepath.Join("testdata", "fuzz", "keys", "ec-certificate.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	jwkNoKID := publicJWK(t, es.Public().WithKeyID(""))
+	jwkKID := publicJWK(t, es.Public().WithKeyID("es-1"))
+	other, err := GenerateKey(KeyParams{Type: KeyTypeEC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	twoPEM, err := other.Public().MarshalPEM(PEMOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	secretNoKID, err := NewSecretKey(oct.secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	esToken := func(kid string) string { return mustSign(t, es, validClaims(t), WithKeyID(kid)) }
+	tests := []struct {
+		name  string
+		set   func(t *testing.T) *KeySet
+		alg   string
+		token string
+		want  Code
+	}{
+		{"PEM, another kid", parsedSet(pemDoc), "ES256", esToken("issuer-key-7"), 0},
+		{"PEM, the thumbprint as kid", parsedSet(pemDoc), "ES256", esToken(es.Thumbprint()), 0},
+		{"PEM, no kid", parsedSet(pemDoc), "ES256", esToken(""), 0},
+		{"PEM, another kid, wrong signer", parsedSet(pemDoc), "ES256", mustSign(t, other, validClaims(t), WithKeyID("issuer-key-7")), CodeBadSignature},
+		{"certificate, another kid", parsedSet(certDoc), "ES256", esToken("issuer-key-7"), 0},
+		{"JWK without kid, another kid", parsedSet([]byte(jwkNoKID)), "ES256", esToken("issuer-key-7"), 0},
+		{"one-key JWKS without kid, another kid", parsedSet([]byte(`{"keys":[` + jwkNoKID + `]}`)), "ES256", esToken("issuer-key-7"), 0},
+		{"JWK with its own kid, another kid", parsedSet([]byte(jwkKID)), "ES256", esToken("issuer-key-7"), CodeUnknownKID},
+		{"one-key JWKS with its own kid, another kid", parsedSet([]byte(`{"keys":[` + jwkKID + `]}`)), "ES256", esToken("issuer-key-7"), CodeUnknownKID},
+		{"one-key JWKS with its own kid, that kid", parsedSet([]byte(`{"keys":[` + jwkKID + `]}`)), "ES256", esToken("es-1"), 0},
+		{"JWKS of two keys without kid, another kid", parsedSet([]byte(`{"keys":[` + jwkNoKID + `,` + publicJWK(t, other.Public().WithKeyID("")) + `]}`)), "ES256", esToken("issuer-key-7"), CodeUnknownKID},
+		{"PEM of two keys, another kid", parsedSet(append(append([]byte{}, pemDoc...), twoPEM...)), "ES256", esToken("issuer-key-7"), CodeUnknownKID},
+		{"PEM of two keys, a thumbprint as kid", parsedSet(append(append([]byte{}, pemDoc...), twoPEM...)), "ES256", esToken(es.Thumbprint()), 0},
+		{"secret without kid, another kid", func(t *testing.T) *KeySet { return mustSet(t, secretNoKID) }, "HS256",
+			rawToken(t, oct, "HS256", `{"alg":"HS256","kid":"issuer-key-7"}`, string(validClaims(t))), 0},
+		{"secret with a kid, another kid", func(t *testing.T) *KeySet { return mustSet(t, secretNoKID.WithKeyID("s1")) }, "HS256",
+			rawToken(t, oct, "HS256", `{"alg":"HS256","kid":"issuer-key-7"}`, string(validClaims(t))), CodeUnknownKID},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			v := mustVerifier(t, tt.set(t), Policy{Algorithms: []string{tt.alg}}, WithClock(at(testNow)))
+			tok, err := v.Verify(tt.token)
+			checkErr(t, err, tt.want)
+			if err == nil && tok.Key == nil {
+				t.Fatal("verified without a key")
+			}
+		})
+	}
+}
+
+// TestPolicyKeyID pins Policy.KeyID: only the pinned key of a set
+// verifies, and a set without it is refused.
+func TestPolicyKeyID(t *testing.T) {
+	t.Parallel()
+	a := fixedKey(t, "p256").WithKeyID("a")
+	b, err := GenerateKey(KeyParams{Type: KeyTypeEC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = b.WithKeyID("b")
+	set := mustSet(t, a.Public(), b.Public())
+	pinA := Policy{Algorithms: []string{"ES256"}, KeyID: "a"}
+	tests := []struct {
+		name   string
+		set    *KeySet
+		policy Policy
+		token  string
+		want   Code
+	}{
+		{"pinned key, its kid", set, pinA, mustSign(t, a, validClaims(t)), 0},
+		{"pinned key, no kid", set, pinA, mustSign(t, a, validClaims(t), WithKeyID("")), 0},
+		{"other key of the set, its kid", set, pinA, mustSign(t, b, validClaims(t)), CodeUnknownKID},
+		{"other key of the set, no kid", set, pinA, mustSign(t, b, validClaims(t), WithKeyID("")), CodeBadSignature},
+		{"without the pin, other key", set, Policy{Algorithms: []string{"ES256"}}, mustSign(t, b, validClaims(t)), 0},
+		{"pinned bare key, any kid", mustSet(t, fixedKey(t, "p256").Public(), b.Public()),
+			Policy{Algorithms: []string{"ES256"}, KeyID: fixedKey(t, "p256").Thumbprint()}, mustSign(t, a, validClaims(t), WithKeyID("x")), 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			v := mustVerifier(t, tt.set, tt.policy, WithClock(at(testNow)))
+			_, err := v.Verify(tt.token)
+			checkErr(t, err, tt.want)
+		})
+	}
+
+	_, err = NewVerifier(set, Policy{Algorithms: []string{"ES256"}, KeyID: "zzz"})
+	wantCode(t, err, CodeInvalidArgument)
+	if msg := MessageOf(err); !strings.Contains(msg, `"zzz"`) || !strings.Contains(msg, `"a"`) {
+		t.Errorf("message %q does not name the pinned kid and the set's", msg)
+	}
+	v := mustVerifier(t, set, pinA, WithClock(at(testNow)))
+	wantCode(t, v.UpdateKeys(mustSet(t, b.Public())), CodeInvalidArgument)
+	if _, err := v.Verify(mustSign(t, a, validClaims(t))); err != nil {
+		t.Errorf("pinned key after a refused update: %v", err)
+	}
+	if got := v.Policy().KeyID; got != "a" {
+		t.Errorf("Policy().KeyID = %q", got)
+	}
+}
+
+// parsedSet returns a set reader for a key document.
+func parsedSet(doc []byte) func(t *testing.T) *KeySet {
+	return func(t *testing.T) *KeySet {
+		t.Helper()
+		set, err := ParseKeySet(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return set
+	}
+}
+
+func publicJWK(t *testing.T, k *Key) string {
+	t.Helper()
+	b, err := k.MarshalJWK()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

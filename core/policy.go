@@ -17,8 +17,16 @@ type Policy struct {
 
 	// Issuer, if set, must equal "iss".
 	Issuer string
-	// Audiences, if set, must share at least one entry with "aud".
+	// Audiences, if set, must share at least one entry with "aud". If
+	// empty, a token that carries "aud" is refused with CodeBadAudience
+	// unless IgnoreAudience is set: a token meant for some audience is not
+	// for a verifier that cannot say which it is (RFC 7519 §4.1.3).
 	Audiences []string
+	// IgnoreAudience accepts tokens whatever their "aud", for a verifier
+	// that does not identify itself by audience. It cannot be set together
+	// with Audiences. Prefer naming the audience: a token issued for
+	// another service is then refused.
+	IgnoreAudience bool
 	// Subject, if set, must equal "sub".
 	Subject string
 	// RequiredClaims must be present, whatever their value.
@@ -39,7 +47,9 @@ type Policy struct {
 	MaxTokenSize int
 	// Critical lists the "crit" header extensions the caller understands
 	// and checks itself (RFC 7515 §4.1.11). Tokens naming any other are
-	// refused with CodeUnsupportedCrit.
+	// refused with CodeUnsupportedCrit. "b64" (RFC 7797 unencoded
+	// payloads) cannot be listed: this package does not implement it, and
+	// would check the signature over the wrong bytes.
 	Critical []string
 	// Require lists access rules checked on valid tokens (see [ParseRule]);
 	// a failed rule gives CodeForbidden.
@@ -47,6 +57,18 @@ type Policy struct {
 
 	// AllowWeakKeys accepts RSA keys under 2048 bits, for legacy issuers.
 	AllowWeakKeys bool
+
+	// KeyID, if set, pins the key that verifies: only the key of the set
+	// with this "kid" is used, as if the set held it alone. A set without
+	// it is refused with CodeInvalidArgument, by NewVerifier and by
+	// UpdateKeys.
+	//
+	// Without a pin, a token's "kid" must name a key of the set
+	// (CodeUnknownKID otherwise), with one exception: a set of a single key
+	// with no kid of its own (PEM, a certificate, a JWK or one-key JWKS
+	// without "kid"; see [Key.OwnKeyID]) verifies tokens whatever their
+	// "kid", as panva's jose and jwt-cli do. Pinning such a key keeps that.
+	KeyID string
 }
 
 // check validates the policy and resolves its algorithms and rules.
@@ -76,6 +98,10 @@ func (p *Policy) check() ([]*algorithm, []Rule, error) {
 		return nil, nil, newError(CodeInvalidArgument,
 			"the policy mixes HMAC and public-key algorithms: a public key could then be taken for a shared secret (RFC 8725 §2.1)")
 	}
+	if p.IgnoreAudience && len(p.Audiences) > 0 {
+		return nil, nil, newError(CodeInvalidArgument,
+			"the policy names audiences %q and also ignores the audience: keep one", p.Audiences)
+	}
 	if p.MaxTokenSize < 0 || p.Leeway < 0 || p.MaxAge < 0 {
 		return nil, nil, newError(CodeInvalidArgument, "negative size, leeway or maximum age in policy")
 	}
@@ -85,6 +111,10 @@ func (p *Policy) check() ([]*algorithm, []Rule, error) {
 	for _, c := range p.Critical {
 		if slices.Contains(registeredHeaders, c) {
 			return nil, nil, newError(CodeInvalidArgument, "%q is a registered header and cannot be a \"crit\" extension", c)
+		}
+		if c == "b64" {
+			return nil, nil, newError(CodeInvalidArgument,
+				"\"crit\" extension \"b64\": RFC 7797 unencoded payloads are not supported, so tokens that need it cannot be verified: remove it from the policy")
 		}
 	}
 	rules := make([]Rule, 0, len(p.Require))

@@ -33,10 +33,10 @@ type Header struct {
 // JSON returns the header's JSON as sent. The caller must not modify it.
 func (h *Header) JSON() []byte { return h.raw }
 
-// Get returns the raw JSON value of header parameter name.
+// Get returns a copy of the raw JSON value of header parameter name.
 func (h *Header) Get(name string) (json.RawMessage, bool) {
 	v, ok := h.obj.Get(name)
-	return v, ok
+	return bytes.Clone(v), ok
 }
 
 // Names returns the header's parameter names in order.

@@ -52,8 +52,10 @@ func WithCache(size int) VerifierOption {
 	return func(o *verifierOptions) { o.cacheSize = size }
 }
 
-// Token is a verified token. It is read-only: a verifier with a cache hands
-// the same Token to every caller of the same token.
+// Token is a verified token. The caller owns it: a verifier with a cache
+// hands each caller of the same token its own copy. The JSON behind
+// [Header.JSON] and [Claims.JSON] is shared between copies and must not be
+// modified.
 type Token struct {
 	// Header is the protected header.
 	Header *Header
@@ -106,6 +108,17 @@ func NewVerifier(keys *KeySet, p Policy, opts ...VerifierOption) (*Verifier, err
 func (v *Verifier) UpdateKeys(keys *KeySet) error {
 	if keys == nil || keys.Len() == 0 {
 		return newError(CodeInvalidArgument, "the key set is empty")
+	}
+	if kid := v.policy.KeyID; kid != "" {
+		k := keys.Lookup(kid)
+		if k == nil {
+			have := make([]string, len(keys.keys))
+			for i, k := range keys.keys {
+				have[i] = k.kid
+			}
+			return newError(CodeInvalidArgument, "the policy pins key %q, which the key set lacks: it has %q", kid, have)
+		}
+		keys = &KeySet{keys: []*Key{k}}
 	}
 	secrets := 0
 	for _, k := range keys.keys {
@@ -182,7 +195,7 @@ func (v *Verifier) VerifyAt(token string, now time.Time) (*Token, error) {
 		return nil, err
 	}
 	claims := &t.claims
-	if err := parseClaimsInto(payload, claims); err != nil {
+	if err := parseClaimsInto(payload, claims, false); err != nil {
 		return nil, err
 	}
 	if err := v.checkClaims(claims, now); err != nil {
@@ -316,13 +329,20 @@ func unusableReasons(keys *KeySet, algs []*algorithm) string {
 	return strings.Join(parts, "; ")
 }
 
-// candidates returns the keys to try: the one the "kid" names, or with no
-// "kid" every key that fits the algorithm. Keys the header carries (jwk,
-// jku, x5u, x5c) are never among them (RFC 8725 §3.10).
+// candidates returns the keys to try: the one the "kid" names (or a bare
+// key, whatever the "kid"), or with no "kid" every key that fits the
+// algorithm. Keys the header carries (jwk, jku, x5u, x5c) are never among
+// them (RFC 8725 §3.10).
 func (v *Verifier) candidates(a *algorithm, h *Header, set *KeySet) ([]*Key, error) {
 	if h.KeyID != "" {
 		k := set.Lookup(h.KeyID)
 		if k == nil {
+			k = set.bare()
+		}
+		switch {
+		case k == nil && v.policy.KeyID != "":
+			return nil, newError(CodeUnknownKID, "token names kid %q, but the verifier takes only key %q (Policy.KeyID)", h.KeyID, v.policy.KeyID)
+		case k == nil:
 			return nil, newError(CodeUnknownKID, "no key with kid %q in the key set", h.KeyID)
 		}
 		if why := k.usableFor(a, "verify"); why != "" {
@@ -362,12 +382,18 @@ func (v *Verifier) checkClaims(c *Claims, now time.Time) error {
 	var errs []*Error
 	fail := func(code Code, format string, args ...any) { errs = append(errs, newError(code, format, args...)) }
 	leeway := p.Leeway
-	if !c.ExpiresAt.IsZero() && !now.Before(c.ExpiresAt.Add(leeway)) {
+	switch {
+	case neverValid(c):
+		// Whether it is judged expired or not yet valid depends only on
+		// the clock; the verdict that holds at every moment comes first.
+		fail(CodeNeverValid, "token is never valid: \"nbf\" %s is not before \"exp\" %s",
+			c.NotBefore.Format(time.RFC3339), c.ExpiresAt.Format(time.RFC3339))
+	case !c.ExpiresAt.IsZero() && !now.Before(c.ExpiresAt.Add(leeway)):
 		fail(CodeExpired, "token expired %s ago (exp %s)", roughDuration(now.Sub(c.ExpiresAt)), c.ExpiresAt.Format(time.RFC3339))
-	} else if c.ExpiresAt.IsZero() && !p.AllowNoExpiry {
+	case c.ExpiresAt.IsZero() && !p.AllowNoExpiry:
 		fail(CodeMissingClaim, "token has no \"exp\": it would never expire")
 	}
-	if !c.NotBefore.IsZero() && now.Add(leeway).Before(c.NotBefore) {
+	if !neverValid(c) && !c.NotBefore.IsZero() && now.Add(leeway).Before(c.NotBefore) {
 		fail(CodeNotYetValid, "token is not valid for another %s (nbf %s)", roughDuration(c.NotBefore.Sub(now)), c.NotBefore.Format(time.RFC3339))
 	}
 	if !c.IssuedAt.IsZero() && now.Add(leeway).Before(c.IssuedAt) {
@@ -384,12 +410,15 @@ func (v *Verifier) checkClaims(c *Claims, now time.Time) error {
 	if p.Issuer != "" && c.Issuer != p.Issuer {
 		fail(CodeBadIssuer, "issuer %s, want %q", quoteOrAbsent(c, "iss", c.Issuer), p.Issuer)
 	}
-	if len(p.Audiences) > 0 && !slices.ContainsFunc(c.Audience, func(a string) bool { return slices.Contains(p.Audiences, a) }) {
+	switch {
+	case len(p.Audiences) > 0 && !slices.ContainsFunc(c.Audience, func(a string) bool { return slices.Contains(p.Audiences, a) }):
 		got := "absent"
 		if c.Has("aud") {
 			got = fmt.Sprintf("%q", c.Audience)
 		}
 		fail(CodeBadAudience, "audience %s does not include %s", got, quoteList(p.Audiences))
+	case len(p.Audiences) == 0 && !p.IgnoreAudience && c.Has("aud"):
+		fail(CodeBadAudience, "token is for audience %q, but the verifier names no audience: name the one it serves (Policy.Audiences), or accept any with Policy.IgnoreAudience (RFC 7519 §4.1.3)", c.Audience)
 	}
 	if p.Subject != "" && c.Subject != p.Subject {
 		fail(CodeBadSubject, "subject %s, want %q", quoteOrAbsent(c, "sub", c.Subject), p.Subject)
@@ -400,6 +429,14 @@ func (v *Verifier) checkClaims(c *Claims, now time.Time) error {
 		}
 	}
 	return joinErrors(errs)
+}
+
+// neverValid reports whether c has both "nbf" and "exp" and no moment
+// between them: a token is valid from nbf (inclusive) until exp (exclusive),
+// RFC 7519 §4.1.4 and §4.1.5, so nbf at or after exp leaves none. Leeway
+// widens a verifier's tolerance for clocks, not the token's own window.
+func neverValid(c *Claims) bool {
+	return !c.NotBefore.IsZero() && !c.ExpiresAt.IsZero() && !c.NotBefore.Before(c.ExpiresAt)
 }
 
 // ValidityWindow returns the interval in which a token with claims c

@@ -282,6 +282,10 @@ func TestNewVerifierErrors(t *testing.T) {
 		{"alg in Critical", es, Policy{Algorithms: []string{"ES256"}, Critical: []string{"alg"}}, nil, CodeInvalidArgument},
 		{"crit in Critical", es, Policy{Algorithms: []string{"ES256"}, Critical: []string{"crit"}}, nil, CodeInvalidArgument},
 		{"extension in Critical", es, Policy{Algorithms: []string{"ES256"}, Critical: []string{"exp"}}, nil, 0},
+		{"audiences and IgnoreAudience", es, Policy{Algorithms: []string{"ES256"}, Audiences: []string{"api"}, IgnoreAudience: true}, nil, CodeInvalidArgument},
+		{"IgnoreAudience alone", es, Policy{Algorithms: []string{"ES256"}, IgnoreAudience: true}, nil, 0},
+		{"b64 in Critical (RFC 7797, not implemented)", es, Policy{Algorithms: []string{"ES256"}, Critical: []string{"b64"}}, nil, CodeInvalidArgument},
+		{"b64 beside an extension in Critical", es, Policy{Algorithms: []string{"ES256"}, Critical: []string{"exp", "b64"}}, nil, CodeInvalidArgument},
 		{"no key fits", es, Policy{Algorithms: []string{"RS256"}}, nil, CodeKeyMismatch},
 		{"no key fits the curve", es, Policy{Algorithms: []string{"ES384"}}, nil, CodeKeyMismatch},
 		{"HMAC policy with an RSA set", rsa, Policy{Algorithms: []string{"HS256"}}, nil, CodeKeyMismatch},
@@ -315,6 +319,15 @@ func TestPolicyNoneMessage(t *testing.T) {
 		if !strings.Contains(err.Error(), "never allowed") {
 			t.Errorf("%s: message %q does not say it is never allowed", none, err)
 		}
+	}
+}
+
+func TestPolicyB64Message(t *testing.T) {
+	t.Parallel()
+	_, err := NewVerifier(mustSet(t, fixedKey(t, "p256").Public()), Policy{Algorithms: []string{"ES256"}, Critical: []string{"b64"}})
+	wantCode(t, err, CodeInvalidArgument)
+	if !strings.Contains(err.Error(), "RFC 7797 unencoded payloads are not supported") {
+		t.Errorf("message %q does not say RFC 7797 is not supported", err)
 	}
 }
 
@@ -374,11 +387,14 @@ func TestVerifiedToken(t *testing.T) {
 
 func TestUpdateKeys(t *testing.T) {
 	t.Parallel()
-	k1 := fixedKey(t, "p256")
+	// Kids of their own, as in a published JWKS: a lone key without one
+	// would verify any kid.
+	k1 := fixedKey(t, "p256").WithKeyID("k1")
 	k2, err := GenerateKey(KeyParams{Type: KeyTypeEC})
 	if err != nil {
 		t.Fatal(err)
 	}
+	k2 = k2.WithKeyID("k2")
 	v := mustVerifier(t, mustSet(t, k1.Public()), Policy{Algorithms: []string{"ES256"}}, WithClock(at(testNow)))
 	t1 := mustSign(t, k1, validClaims(t))
 	t2 := mustSign(t, k2, validClaims(t))

@@ -28,9 +28,15 @@ func TestVerifierCache(t *testing.T) {
 	if v.(*wasmVerifier).cache.Len() != 1 {
 		t.Fatalf("cache holds %d tokens after one verify, want 1", v.(*wasmVerifier).cache.Len())
 	}
+	// A hit is the caller's own copy, read from the same bytes: changing
+	// the first result changes nothing the cache serves.
+	first.Claims.Issuer = "https://evil.example"
+	first.Header.Algorithm = "none"
 	again, err := v.VerifyAt(ctx, f.token, testNow.Add(time.Minute))
-	if err != nil || again != first {
-		t.Errorf("second verify = %p, %v; want the cached token %p", again, err, first)
+	if err != nil || &again.Claims.JSON()[0] != &first.Claims.JSON()[0] {
+		t.Errorf("second verify = %p, %v; want a copy of the cached token %p", again, err, first)
+	} else if again.Claims.Issuer != "https://issuer.example" || again.Header.Algorithm != "ES256" {
+		t.Errorf("the cache served issuer %q, alg %q: a caller's change reached it", again.Claims.Issuer, again.Header.Algorithm)
 	}
 	// Past exp the entry is dropped and the module says why.
 	if _, err := v.VerifyAt(ctx, f.token, testNow.Add(2*time.Hour)); !errors.Is(err, core.CodeExpired) {

@@ -63,7 +63,7 @@ func TestLimits(t *testing.T) {
 		{"JSON depth past MaxJSONDepth", core.Policy{}, headerToken(nested(core.MaxJSONDepth)), core.CodeMalformed, "32 levels"},
 		{"JSON values at MaxJSONValues", core.Policy{MaxTokenSize: 64 << 10}, headerToken(values(core.MaxJSONValues - 2)), core.CodeBadSignature, ""},
 		{"JSON values past MaxJSONValues", core.Policy{MaxTokenSize: 64 << 10}, headerToken(values(core.MaxJSONValues - 1)), core.CodeMalformed, "10000"},
-		{"audiences at MaxAudiences", core.Policy{}, signed(fmt.Sprintf(`{"exp":%d,"aud":%s}`, exp, auds(core.MaxAudiences))), 0, ""},
+		{"audiences at MaxAudiences", core.Policy{Audiences: []string{"aud-99"}}, signed(fmt.Sprintf(`{"exp":%d,"aud":%s}`, exp, auds(core.MaxAudiences))), 0, ""},
 		{"audiences past MaxAudiences", core.Policy{}, signed(fmt.Sprintf(`{"exp":%d,"aud":%s}`, exp, auds(core.MaxAudiences+1))), core.CodeTooLarge, "MaxAudiences"},
 	}
 	for _, tt := range tokenCases {

@@ -45,7 +45,7 @@ func (r *Runtime) Inspect(ctx context.Context, token string, opts ...CallOption)
 	}
 	in := &core.Inspection{Header: h, SignatureSize: res.SignatureSize, Dates: res.Dates, Findings: res.Findings, Payload: []byte(res.Payload)}
 	if res.Claims != nil {
-		if in.Claims, err = core.ParseClaims(res.Claims); err != nil {
+		if in.Claims, err = core.ParseInspectedClaims(res.Claims); err != nil {
 			return nil, core.WrapError(core.CodeInternal, err, "the module returned bad claims")
 		}
 		in.Payload = res.Claims

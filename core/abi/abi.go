@@ -199,6 +199,8 @@ type Policy struct {
 	Critical       []string `json:"critical,omitempty"`
 	Require        []string `json:"require,omitempty"`
 	AllowWeakKeys  bool     `json:"allow_weak_keys,omitempty"`
+	IgnoreAudience bool     `json:"ignore_audience,omitempty"`
+	KeyID          string   `json:"key_id,omitempty"`
 }
 
 // PolicyFrom converts a core.Policy for the wire. Durations are truncated
@@ -217,6 +219,8 @@ func PolicyFrom(p core.Policy) Policy {
 		Critical:       p.Critical,
 		Require:        p.Require,
 		AllowWeakKeys:  p.AllowWeakKeys,
+		IgnoreAudience: p.IgnoreAudience,
+		KeyID:          p.KeyID,
 	}
 }
 
@@ -235,6 +239,8 @@ func (p Policy) Core() core.Policy {
 		Critical:       p.Critical,
 		Require:        p.Require,
 		AllowWeakKeys:  p.AllowWeakKeys,
+		IgnoreAudience: p.IgnoreAudience,
+		KeyID:          p.KeyID,
 	}
 }
 

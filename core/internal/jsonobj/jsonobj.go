@@ -8,8 +8,11 @@
 // levels, and decoding into map[string]any allocates for every value,
 // which dominates the cost of a verification inside WebAssembly. This
 // package validates the whole document in one pass, enforces limits, refuses
-// duplicate member names at the top level, and hands back each top-level
-// value as raw bytes for the caller to decode only if it needs it.
+// duplicate member names in every object at any depth (a nested duplicate
+// read by a lax decoder downstream, such as a claim's "roles" decoded with
+// encoding/json, would be as ambiguous as a top-level one), and hands back
+// each top-level value as raw bytes for the caller to decode only if it
+// needs it.
 package jsonobj
 
 import (
@@ -17,6 +20,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -73,6 +79,28 @@ var (
 	ErrTooMany   = errors.New("too many JSON values")
 )
 
+// manyNames is the number of members past which an object's names go into
+// a map: below it, the bit filter and a scan of the names are cheaper; above
+// it, a scan per member would make a hostile object of thousands of members
+// cost quadratic time.
+const manyNames = 32
+
+// dupError is a duplicate found inside a nested value, with the path to
+// it, innermost first, filled in as the parse unwinds.
+type dupError struct{ path []string }
+
+func (e *dupError) Error() string { return "duplicate member" }
+
+// pointer returns the path as a JSON Pointer (RFC 6901), outermost first.
+func (e *dupError) pointer() string {
+	var b strings.Builder
+	for i := len(e.path) - 1; i >= 0; i-- {
+		b.WriteByte('/')
+		b.WriteString(strings.ReplaceAll(strings.ReplaceAll(e.path[i], "~", "~0"), "/", "~1"))
+	}
+	return b.String()
+}
+
 // parser holds the limits and the running count of values. The position
 // travels as a parameter and a result instead of living in the struct: in
 // WebAssembly, Go keeps struct fields in linear memory, and a load and
@@ -81,7 +109,8 @@ var (
 type parser struct {
 	limits    Limits
 	values    int
-	maxValues int // limits.MaxValues, or the largest int for none
+	maxValues int    // limits.MaxValues, or the largest int for none
+	text      string // the document as a string, once: names are substrings of it
 }
 
 // Parse validates data as one JSON object (RFC 8259) within limits and
@@ -98,8 +127,12 @@ func Parse(data []byte, limits Limits) (Object, error) {
 	if i >= len(data) || data[i] != '{' {
 		return nil, ErrNotObject
 	}
+	p.text = string(data)
 	obj, i, err := p.object(data, i, 1, true)
 	if err != nil {
+		if d, ok := err.(*dupError); ok {
+			return nil, fmt.Errorf("%w %q", ErrDuplicate, d.pointer())
+		}
 		return nil, err
 	}
 	if i = skipSpace(data, i); i != len(data) {
@@ -153,21 +186,26 @@ func plainString(data []byte, i int) (end int, ok bool) {
 
 // object parses the object at data[i] (a '{') and returns the position
 // after it. Only the top level (keep) keeps its members; nested objects
-// are validated and skipped.
+// are validated and skipped, their names kept only to find duplicates.
 func (p *parser) object(data []byte, i, depth int, keep bool) (Object, int, error) {
 	if p.limits.MaxDepth > 0 && depth > p.limits.MaxDepth {
 		return nil, i, fmt.Errorf("%w: over %d levels", ErrTooDeep, p.limits.MaxDepth)
 	}
 	var obj Object
-	var text string // data as a string, once: names are substrings of it
-	var seen uint64 // nameBit of every name kept
+	text := p.text
+	var seen uint64 // nameBit of every name so far
+	// The names of a nested object, on the stack while there are few
+	// (the top level's are in obj); set holds them all past manyNames.
+	var few [8]string
+	names := few[:0]
+	var set map[string]struct{}
+	members := 0
 	if keep {
 		// Room for as many members as the document has colons, nested
 		// and quoted ones included: one allocation of about the right size
 		// (a Member is 40 bytes, and inside WebAssembly allocation costs
 		// about a nanosecond per byte).
 		obj = make(Object, 0, min(bytes.Count(data, colon), 32))
-		text = string(data)
 	}
 	i = skipSpace(data, i+1)
 	if i < len(data) && data[i] == '}' {
@@ -190,15 +228,29 @@ func (p *parser) object(data []byte, i, depth int, keep bool) (Object, int, erro
 			return nil, end, err
 		}
 		var name string
-		if keep {
-			if escaped {
-				if name, err = decodeName(data[start:end]); err != nil {
-					return nil, end, err
-				}
-			} else {
-				name = text[start+1 : end-1]
+		if escaped {
+			if name, err = decodeName(data[start:end]); err != nil {
+				return nil, end, err
+			}
+		} else {
+			name = text[start+1 : end-1]
+		}
+		bit := nameBit(name)
+		if seen&bit != 0 {
+			var dup bool
+			switch {
+			case set != nil:
+				_, dup = set[name]
+			case keep:
+				_, dup = obj.Get(name)
+			default:
+				dup = slices.Contains(names, name)
+			}
+			if dup {
+				return nil, start, &dupError{path: []string{name}}
 			}
 		}
+		seen |= bit
 		i = skipSpace(data, end)
 		if i >= len(data) || data[i] != ':' {
 			return nil, i, syntaxError(i, "want ':' after member name")
@@ -211,18 +263,27 @@ func (p *parser) object(data []byte, i, depth int, keep bool) (Object, int, erro
 		}
 		if !plain {
 			if i, err = p.value(data, vstart, depth); err != nil {
+				if d, ok := err.(*dupError); ok {
+					d.path = append(d.path, name)
+				}
 				return nil, i, err
 			}
 		}
 		if keep {
-			bit := nameBit(name)
-			if seen&bit != 0 {
-				if _, dup := obj.Get(name); dup {
-					return nil, i, fmt.Errorf("%w %q", ErrDuplicate, name)
-				}
-			}
-			seen |= bit
 			obj = append(obj, Member{Name: name, Value: data[vstart:i:i]})
+		} else if set == nil {
+			names = append(names, name)
+		}
+		if members++; set != nil {
+			set[name] = struct{}{}
+		} else if members == manyNames {
+			set = make(map[string]struct{}, 2*manyNames)
+			for _, m := range obj {
+				set[m.Name] = struct{}{}
+			}
+			for _, n := range names {
+				set[n] = struct{}{}
+			}
 		}
 		i = skipSpace(data, i)
 		if i >= len(data) {
@@ -257,13 +318,16 @@ func (p *parser) array(data []byte, i, depth int) (int, error) {
 	if i < len(data) && data[i] == ']' {
 		return i + 1, nil
 	}
-	for {
+	for n := 0; ; n++ {
 		i = skipSpace(data, i)
 		if err := p.count(); err != nil {
 			return i, err
 		}
 		var err error
 		if i, err = p.value(data, i, depth); err != nil {
+			if d, ok := err.(*dupError); ok {
+				d.path = append(d.path, strconv.Itoa(n))
+			}
 			return i, err
 		}
 		i = skipSpace(data, i)

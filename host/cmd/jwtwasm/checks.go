@@ -141,6 +141,9 @@ func weakKeyCheck(allowWeak bool, doc keyDocument) error {
 // claimHint adds hints to a verdict that has a fix in a flag, chosen by
 // the error's codes and by what the (signature-checked) token holds.
 func claimHint(verr error, token string, pf *policyFlags) error {
+	if core.CodeOf(verr) == core.CodeBadAudience && len(pf.aud) == 0 {
+		return withHint(verr, "name the audience this verifier serves with --aud AUD, or accept any with --ignore-aud")
+	}
 	if !errors.Is(verr, core.CodeMissingClaim) {
 		return verr
 	}

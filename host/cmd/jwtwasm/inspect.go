@@ -97,7 +97,11 @@ func printInspection(w io.Writer, in *core.Inspection, color bool) {
 	if len(in.Dates) > 0 {
 		fmt.Fprintf(w, "\n%sDates%s\n", c.bold, c.reset)
 		for _, d := range in.Dates {
-			fmt.Fprintf(w, "  %s  %s  %s\n", d.Name, d.Time.UTC().Format(time.RFC3339), d.Relative)
+			when := d.Time.UTC().Format(time.RFC3339)
+			if d.Time.IsZero() { // out of range: the number as sent
+				when = d.Seconds.String()
+			}
+			fmt.Fprintf(w, "  %s  %s  %s\n", d.Name, when, d.Relative)
 		}
 	}
 	fmt.Fprintf(w, "\n%sSignature%s\n  %d bytes (not verified)\n", c.bold, c.reset, in.SignatureSize)

@@ -51,7 +51,7 @@ func TestVerifyJWKSURL(t *testing.T) {
 	})
 
 	verify := func(path string, extra ...string) result {
-		args := append([]string{"verify", "--jwks", srv.URL + path, "--alg", "ES256", "--now", at(time.Minute)}, extra...)
+		args := append([]string{"verify", "--jwks", srv.URL + path, "--alg", "ES256", "--now", at(time.Minute), "--aud", "api"}, extra...)
 		return jw(t, "", append(args, f.token)...)
 	}
 
@@ -146,7 +146,7 @@ func TestJWKSURLPolicy(t *testing.T) {
 	t.Cleanup(srv2.Close)
 
 	verify := func(url string, extra ...string) result {
-		args := append([]string{"verify", "--jwks", url, "--alg", "ES256", "--now", at(time.Minute)}, extra...)
+		args := append([]string{"verify", "--jwks", url, "--alg", "ES256", "--aud", "api", "--now", at(time.Minute)}, extra...)
 		return jw(t, "", append(args, f.token)...)
 	}
 	wantMsg := func(t *testing.T, r result, want string) {

@@ -46,9 +46,10 @@ func runJWSVerify(e *env, args []string) error {
 	var algs, crit listFlag
 	var maxSize int
 	var allowWeak bool
-	var engineName, cryptoName string
+	var engineName, cryptoName, kid string
 	keys.addFlags(fs, true)
 	fs.Var(&algs, "alg", "accepted algorithms, a comma `LIST` (required)")
+	fs.StringVar(&kid, "kid", "", "verify only with the key whose kid is `KID`, however many the key set holds")
 	fs.Var(&crit, "crit", "\"crit\" header extensions the caller understands, a comma `LIST`")
 	fs.IntVar(&maxSize, "max-size", core.DefaultMaxTokenSize, "largest token accepted, in `bytes`")
 	fs.BoolVar(&allowWeak, "allow-weak-keys", false, "accept RSA keys under 2048 bits (legacy only)")
@@ -79,7 +80,7 @@ func runJWSVerify(e *env, args []string) error {
 		return err
 	}
 	// The JWS layer has no claims: the verifier's claim rules never run.
-	p := core.Policy{Algorithms: algs, Critical: crit, MaxTokenSize: maxSize, AllowWeakKeys: allowWeak, AllowNoExpiry: true}
+	p := core.Policy{Algorithms: algs, Critical: crit, MaxTokenSize: maxSize, AllowWeakKeys: allowWeak, AllowNoExpiry: true, KeyID: kid}
 	v, err := eng.NewVerifier(e.ctx, doc.keys, p, append(doc.opts(), host.WithCrypto(cryptoName))...)
 	if err != nil {
 		return keys.keyHint(err)

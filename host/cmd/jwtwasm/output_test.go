@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -144,5 +146,51 @@ func TestDemo(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
 			t.Errorf("--keep-dir: %v", err)
 		}
+	}
+}
+
+// TestInspectDatesOutOfRange pins inspect on dates past year 9999, which
+// RFC 3339 (and so encoding/json's time.Time) cannot write: the date is
+// shown as its number with a date_out_of_range finding, in text and in
+// JSON, and inspect exits 0.
+func TestInspectDatesOutOfRange(t *testing.T) {
+	t.Parallel()
+	enc := base64.RawURLEncoding.EncodeToString
+	for _, exp := range []string{"253402300800", "1e300"} {
+		token := enc([]byte(`{"alg":"ES256","typ":"JWT"}`)) + "." + enc([]byte(`{"sub":"alice","exp":`+exp+`}`)) + "." + enc(make([]byte, 64))
+		t.Run("exp="+exp, func(t *testing.T) {
+			t.Parallel()
+			r := jw(t, "", "inspect", "--json", token)
+			wantExit(t, r, exitOK, "")
+			var out struct {
+				Dates []struct {
+					Name     string          `json:"name"`
+					Time     *string         `json:"time"`
+					Seconds  json.RawMessage `json:"seconds"`
+					Relative string          `json:"relative"`
+				} `json:"dates"`
+				Findings []struct{ Code, Severity string } `json:"findings"`
+				Error    any                               `json:"error"`
+			}
+			if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || out.Error != nil {
+				t.Fatalf("--json output %q: %v", r.stdout, err)
+			}
+			if len(out.Dates) != 1 || out.Dates[0].Name != "exp" || string(out.Dates[0].Seconds) != exp || out.Dates[0].Time != nil ||
+				out.Dates[0].Relative != "past year 9999" {
+				t.Errorf("dates %s, want exp as the number %s without a time", r.stdout, exp)
+			}
+			found := false
+			for _, f := range out.Findings {
+				found = found || (f.Code == "date_out_of_range" && f.Severity == "medium")
+			}
+			if !found {
+				t.Errorf("no date_out_of_range finding: %s", r.stdout)
+			}
+			r = jw(t, "", "inspect", token)
+			wantExit(t, r, exitOK, "")
+			if !strings.Contains(r.stdout, "exp  "+exp+"  past year 9999") || !strings.Contains(r.stdout, "date_out_of_range") {
+				t.Errorf("text output lacks the date as a number and its finding:\n%s", r.stdout)
+			}
+		})
 	}
 }

@@ -22,13 +22,16 @@ type policyFlags struct {
 	maxSize    int
 	allowNoExp bool
 	allowWeak  bool
+	ignoreAud  bool
+	kid        string
 	now        string
 }
 
 func (p *policyFlags) addFlags(fs *flag.FlagSet) {
 	fs.Var(&p.algs, "alg", "accepted algorithms, a comma `LIST` (required): RS256, PS256, ES256, EdDSA, ...")
 	fs.StringVar(&p.iss, "iss", "", "required issuer")
-	fs.Var(&p.aud, "aud", "accepted audience; repeat or use a comma list for several")
+	fs.Var(&p.aud, "aud", "accepted audience; repeat or use a comma list for several. Without it, a token that has \"aud\" is refused")
+	fs.BoolVar(&p.ignoreAud, "ignore-aud", false, "accept the token whatever its \"aud\" (instead of naming it with --aud)")
 	fs.StringVar(&p.sub, "sub", "", "required subject")
 	fs.Var(&p.required, "required", "claims that must be present, a comma `LIST`")
 	fs.Var(&p.require, "require", "access `RULE` on the claims, e.g. role=admin, scope~read:orders, groups~ops; repeatable")
@@ -38,6 +41,7 @@ func (p *policyFlags) addFlags(fs *flag.FlagSet) {
 	fs.IntVar(&p.maxSize, "max-size", core.DefaultMaxTokenSize, "largest token accepted, in `bytes`")
 	fs.BoolVar(&p.allowNoExp, "allow-no-exp", false, "accept tokens without exp (they never expire)")
 	fs.BoolVar(&p.allowWeak, "allow-weak-keys", false, "accept RSA keys under 2048 bits (legacy only)")
+	fs.StringVar(&p.kid, "kid", "", "verify only with the key whose kid is `KID`, however many the key set holds")
 	fs.StringVar(&p.now, "now", "", "judge the token as of this `TIME` (RFC 3339 or Unix seconds)")
 }
 
@@ -59,6 +63,8 @@ func (p *policyFlags) policy() (core.Policy, error) {
 		Critical:       p.crit,
 		Require:        p.require,
 		AllowWeakKeys:  p.allowWeak,
+		IgnoreAudience: p.ignoreAud,
+		KeyID:          p.kid,
 	}, nil
 }
 

@@ -264,7 +264,8 @@ func TestVerifyAudience(t *testing.T) {
 		{"array, match", multi, []string{"--aud", "web"}, true},
 		{"array, match in list", multi, []string{"--aud", "billing,mobile"}, true},
 		{"array, no match", multi, []string{"--aud", "billing", "--aud", "admin"}, false},
-		{"no policy audience", multi, nil, true},
+		{"no policy audience refuses a token with one (RFC 7519 §4.1.3)", multi, nil, false},
+		{"--ignore-aud accepts any", multi, []string{"--ignore-aud"}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -278,6 +279,32 @@ func TestVerifyAudience(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestVerifyAudienceNotNamed pins the refusal of a token that names an
+// audience when the command names none, its hint, and the flags that
+// settle it.
+func TestVerifyAudienceNotNamed(t *testing.T) {
+	t.Parallel()
+	f := newVerifyFixture(t)
+	base := []string{"verify", "--jwks", f.keys.public, "--alg", "ES256", "--now", at(time.Minute)}
+	r := jw(t, "", append(base, f.token)...)
+	if msg := wantExit(t, r, exitRejected, "bad_audience"); !strings.Contains(msg, `names no audience`) {
+		t.Errorf("message %q does not say the verifier names no audience", msg)
+	}
+	if h := hints(r.stderr); !slices.Contains(h, "name the audience this verifier serves with --aud AUD, or accept any with --ignore-aud") {
+		t.Errorf("hints %q do not name --aud and --ignore-aud", h)
+	}
+	// A mismatch with a named audience gets no such hint.
+	r = jw(t, "", append(base, "--aud", "billing", f.token)...)
+	wantExit(t, r, exitRejected, "bad_audience")
+	if h := hints(r.stderr); len(h) > 0 {
+		t.Errorf("hints %q although --aud was given", h)
+	}
+	wantExit(t, jw(t, "", append(base, "--ignore-aud", f.token)...), exitOK, "")
+	wantExit(t, jw(t, "", append(base, "--aud", "api", f.token)...), exitOK, "")
+	r = jw(t, "", append(base, "--aud", "api", "--ignore-aud", f.token)...)
+	wantExit(t, r, exitUsage, "invalid_argument")
 }
 
 // TestVerifyTokenSources pins where the token may come from: the argument,
@@ -314,7 +341,7 @@ func TestVerifyTokenSources(t *testing.T) {
 		})
 	}
 	// Flags may come after the token too.
-	r := jw(t, "", "verify", f.token, "--jwks", f.keys.public, "--alg", "ES256", "--now", at(time.Minute))
+	r := jw(t, "", "verify", f.token, "--jwks", f.keys.public, "--alg", "ES256", "--now", at(time.Minute), "--aud", "api")
 	wantExit(t, r, exitOK, "")
 	// After "--" a token that starts with a dash is still the token.
 	r = jw(t, "", append(f.verify(), "--", "-"+f.token)...)
@@ -408,4 +435,53 @@ func TestVerifyHMAC(t *testing.T) {
 	empty := writeFile(t, dir, "empty.bin", nil)
 	r = jw(t, "", "verify", "--secret-file", empty, "--alg", "HS256", token)
 	wantExit(t, r, exitUsage, "invalid_key")
+}
+
+// TestVerifyKID pins how keys are chosen by kid: a lone PEM key verifies a
+// token whatever its kid, a JWKS key that has a kid must be named by it,
+// and --kid pins one key of a set (verify and jws verify).
+func TestVerifyKID(t *testing.T) {
+	t.Parallel()
+	f := newVerifyFixture(t)
+	// A second key in the published set, so that pinning has a choice.
+	other := newSigningSet(t, t.TempDir())
+	both := filepath.Join(f.dir, "both.jwks")
+	mustRun(t, "", "jwks", "merge", f.keys.public, other.public, "-o", both)
+	pemKey := filepath.Join(f.dir, "signing.pem")
+	mustRun(t, "", "keygen", "-o", pemKey, "--pub", filepath.Join(f.dir, "public.pem"))
+	pemSet := keyFiles{signing: pemKey}
+	claims := []string{"--now", t0, "--exp", "1h", "--aud", "api"}
+	base := []string{"--alg", "ES256", "--aud", "api", "--now", at(time.Minute)}
+	tests := []struct {
+		name   string
+		args   []string
+		token  string
+		status int
+		code   string
+	}{
+		{"PEM key, token kid of another name", append([]string{"verify", "--key", filepath.Join(f.dir, "public.pem")}, base...),
+			sign(t, pemSet, append(claims, "--kid", "issuer-key-7")...), exitOK, ""},
+		{"PEM key, token without kid", append([]string{"verify", "--key", filepath.Join(f.dir, "public.pem")}, base...),
+			sign(t, pemSet, append(claims, "--kid", "")...), exitOK, ""},
+		{"JWKS key with a kid, token kid of another name", append([]string{"verify", "--jwks", f.keys.public}, base...),
+			sign(t, f.keys, append(claims, "--kid", "issuer-key-7")...), exitRejected, "unknown_kid"},
+		{"--kid pins the signing key", append([]string{"verify", "--jwks", both, "--kid", f.keys.kid}, base...),
+			sign(t, f.keys, claims...), exitOK, ""},
+		{"--kid pins the other key", append([]string{"verify", "--jwks", both, "--kid", other.kid}, base...),
+			sign(t, f.keys, claims...), exitRejected, "unknown_kid"},
+		{"--kid names no key of the set", append([]string{"verify", "--jwks", both, "--kid", "nope"}, base...),
+			sign(t, f.keys, claims...), exitUsage, "invalid_argument"},
+		{"jws verify --kid pins the signing key", []string{"jws", "verify", "--jwks", both, "--alg", "ES256", "--kid", f.keys.kid},
+			sign(t, f.keys, claims...), exitOK, ""},
+		{"jws verify --kid pins the other key", []string{"jws", "verify", "--jwks", both, "--alg", "ES256", "--kid", other.kid},
+			sign(t, f.keys, claims...), exitRejected, "unknown_kid"},
+		{"jws verify --kid names no key of the set", []string{"jws", "verify", "--jwks", both, "--alg", "ES256", "--kid", "nope"},
+			sign(t, f.keys, claims...), exitUsage, "invalid_argument"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			wantExit(t, jw(t, "", append(tt.args, tt.token)...), tt.status, tt.code)
+		})
+	}
 }

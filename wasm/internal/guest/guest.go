@@ -265,9 +265,21 @@ func (g *Guest) newVerifier(r *abi.VerifierRequest) []byte {
 
 // plainKeys writes set as a plain JWKS, private members and all: what a
 // host needs to prepare the same state in another instance without the
-// passphrase.
+// passphrase. Kids the document did not have (a PEM key's thumbprint) are
+// left out, so that a lone such key stays bare there too and verifies a
+// token whatever its kid, as it does here.
 func plainKeys(set *core.KeySet) (string, error) {
-	b, err := set.MarshalJSON()
+	keys := set.Keys()
+	for i, k := range keys {
+		if !k.OwnKeyID() {
+			keys[i] = k.WithKeyID("")
+		}
+	}
+	bare, err := core.NewKeySet(keys...)
+	if err != nil {
+		return "", err
+	}
+	b, err := bare.MarshalJSON()
 	return string(b), err
 }
 
