@@ -55,7 +55,8 @@ func digest(sum *[64]byte, h crypto.Hash, data string) []byte {
 func checkSignature(a *algorithm, k *Key, signingInput string, sig []byte, fast fastPaths) bool {
 	// Each case hashes into a sum of its own: a callee that lets its digest
 	// escape (rsa.VerifyPSS does) moves only its own sum to the heap.
-	if fast&fastRSA != 0 && (a.family == famRSA || a.family == famPSS) || fast&fastP256 != 0 && a.family == famECDSA {
+	rsaFamily := a.family == famRSA || a.family == famPSS
+	if rsaFamily && (fast&fastRSA != 0 || fast&fastLargeRSA != 0 && k.Bits() > 2048) || fast&fastP256 != 0 && a.family == famECDSA {
 		if f := k.fastFor(); f != nil {
 			var sum [64]byte
 			switch {
