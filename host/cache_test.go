@@ -54,4 +54,12 @@ func TestVerifierCache(t *testing.T) {
 	if _, err := rt.NewVerifier(ctx, f.jwks, core.Policy{Algorithms: []string{"ES256"}}, WithCache(-1)); !errors.Is(err, core.CodeInvalidArgument) {
 		t.Errorf("negative cache size: %v", err)
 	}
+	// A closed verifier serves nothing, not even a cached token.
+	if _, err := v.VerifyAt(ctx, f.token, testNow); err != nil {
+		t.Fatal(err)
+	}
+	v.Close(ctx)
+	if _, err := v.VerifyAt(ctx, f.token, testNow); !errors.Is(err, ErrClosed) {
+		t.Errorf("a cached token after Close: %v, want ErrClosed", err)
+	}
 }

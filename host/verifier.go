@@ -75,6 +75,9 @@ func (v *wasmVerifier) Verify(ctx context.Context, token string) (*core.Token, e
 // VerifyAt is Verify judging time as of now; the zero Time means the clock.
 // The module works in milliseconds.
 func (v *wasmVerifier) VerifyAt(ctx context.Context, token string, now time.Time) (*core.Token, error) {
+	if err := v.closed.check(ctx); err != nil {
+		return nil, err // before the cache: a closed verifier serves nothing
+	}
 	// The module checks the size too, but a token over the limit should
 	// not be copied into it first; the message is core's.
 	if len(token) > v.maxSize {
