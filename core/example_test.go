@@ -188,7 +188,7 @@ func ExampleInspect() {
 		fmt.Printf("%s %s\n", f.Severity, f.Code)
 	}
 	// Output:
-	// iat: issued 30 m ago
+	// iat: issued 30m ago
 	// medium alg_hmac
 	// medium no_exp
 	// medium sensitive_claim

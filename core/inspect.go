@@ -41,7 +41,7 @@ type DateClaim struct {
 	// 1700000000 or 1.8e9.
 	Seconds json.Number `json:"seconds"`
 	// Relative reads the date against the inspection time, such as
-	// "expired 2 h ago" or "valid for 14 m", or says it is out of range.
+	// "expired 2h ago" or "valid for 14m", or says it is out of range.
 	Relative string `json:"relative"`
 }
 
@@ -288,7 +288,7 @@ func inspectClaims(in *Inspection, c *Claims, now time.Time, add func(Severity, 
 			start = now
 		}
 		if life := exp.Sub(start); life > 24*time.Hour {
-			add(SeverityMedium, "long_lifetime", "lifetime of %s is over 24 h: a stolen token stays useful that long", roughBetween(start, exp))
+			add(SeverityMedium, "long_lifetime", "lifetime of %s is over 24h: a stolen token stays useful that long", roughBetween(start, exp))
 		}
 	}
 	if !c.Has("aud") {
@@ -301,20 +301,15 @@ func inspectClaims(in *Inspection, c *Claims, now time.Time, add func(Severity, 
 	}
 }
 
-// roughBetween is roughSpaced(to.Sub(from)) for dates any distance apart:
-// a time.Duration stops at about 292 years.
+// roughBetween is roughDuration(to.Sub(from)) for dates any distance
+// apart: a time.Duration stops at about 292 years. Inspection and
+// verification messages both print durations with it, in one format.
 func roughBetween(from, to time.Time) string {
 	if d := to.Sub(from); d > -48*time.Hour && d < 48*time.Hour {
-		return roughSpaced(d)
+		return roughDuration(d)
 	}
 	days := (to.Unix() - from.Unix()) / 86400
-	return fmt.Sprintf("%d d", max(days, -days))
-}
-
-// roughSpaced is roughDuration with a space before the unit: "14 m".
-func roughSpaced(d time.Duration) string {
-	s := roughDuration(d)
-	return s[:len(s)-1] + " " + s[len(s)-1:]
+	return fmt.Sprintf("%dd", max(days, -days))
 }
 
 var severityRank = map[Severity]int{SeverityHigh: 0, SeverityMedium: 1, SeverityLow: 2, SeverityInfo: 3}

@@ -153,29 +153,29 @@ func TestInspectDates(t *testing.T) {
 		claims map[string]any
 		want   []DateClaim
 	}{
-		{"expired 2 h ago", map[string]any{"exp": testNow.Add(-2 * time.Hour).Unix()},
-			[]DateClaim{{Name: "exp", Time: testNow.Add(-2 * time.Hour), Relative: "expired 2 h ago"}}},
-		{"valid for 14 m", map[string]any{"exp": testNow.Add(14*time.Minute + 59*time.Second).Unix()},
-			[]DateClaim{{Name: "exp", Time: testNow.Add(14*time.Minute + 59*time.Second), Relative: "valid for 14 m"}}},
+		{"expired 2h ago", map[string]any{"exp": testNow.Add(-2 * time.Hour).Unix()},
+			[]DateClaim{{Name: "exp", Time: testNow.Add(-2 * time.Hour), Relative: "expired 2h ago"}}},
+		{"valid for 14m", map[string]any{"exp": testNow.Add(14*time.Minute + 59*time.Second).Unix()},
+			[]DateClaim{{Name: "exp", Time: testNow.Add(14*time.Minute + 59*time.Second), Relative: "valid for 14m"}}},
 		{"expired now", map[string]any{"exp": testNow.Unix()},
-			[]DateClaim{{Name: "exp", Time: testNow, Relative: "expired 0 s ago"}}},
-		{"expired 3 d ago", map[string]any{"exp": testNow.Add(-75 * time.Hour).Unix()},
-			[]DateClaim{{Name: "exp", Time: testNow.Add(-75 * time.Hour), Relative: "expired 3 d ago"}}},
+			[]DateClaim{{Name: "exp", Time: testNow, Relative: "expired 0s ago"}}},
+		{"expired 3d ago", map[string]any{"exp": testNow.Add(-75 * time.Hour).Unix()},
+			[]DateClaim{{Name: "exp", Time: testNow.Add(-75 * time.Hour), Relative: "expired 3d ago"}}},
 		{"all three", map[string]any{
 			"iat": testNow.Add(-45 * time.Second).Unix(),
 			"nbf": testNow.Add(-5 * time.Minute).Unix(),
 			"exp": testNow.Add(47 * time.Hour).Unix(),
 		}, []DateClaim{
-			{Name: "exp", Time: testNow.Add(47 * time.Hour), Relative: "valid for 47 h"},
-			{Name: "nbf", Time: testNow.Add(-5 * time.Minute), Relative: "valid since 5 m ago"},
-			{Name: "iat", Time: testNow.Add(-45 * time.Second), Relative: "issued 45 s ago"},
+			{Name: "exp", Time: testNow.Add(47 * time.Hour), Relative: "valid for 47h"},
+			{Name: "nbf", Time: testNow.Add(-5 * time.Minute), Relative: "valid since 5m ago"},
+			{Name: "iat", Time: testNow.Add(-45 * time.Second), Relative: "issued 45s ago"},
 		}},
 		{"future nbf and iat", map[string]any{
 			"nbf": testNow.Add(3 * time.Hour).Unix(),
 			"iat": testNow.Add(2 * time.Minute).Unix(),
 		}, []DateClaim{
-			{Name: "nbf", Time: testNow.Add(3 * time.Hour), Relative: "not valid for another 3 h"},
-			{Name: "iat", Time: testNow.Add(2 * time.Minute), Relative: "issued 2 m in the future"},
+			{Name: "nbf", Time: testNow.Add(3 * time.Hour), Relative: "not valid for another 3h"},
+			{Name: "iat", Time: testNow.Add(2 * time.Minute), Relative: "issued 2m in the future"},
 		}},
 		{"no dates", map[string]any{"sub": "x"}, nil},
 	}
@@ -215,10 +215,10 @@ func TestInspectDatesOutOfRange(t *testing.T) {
 		{"exp at year 10000", `{"exp":253402300800}`, `exp=253402300800 (past year 9999)`, 1},
 		{"exp 1e300", `{"exp":1e300}`, `exp=1e300 (past year 9999)`, 1},
 		{"exp beyond float64", `{"exp":1e400}`, `exp=1e400 (past year 9999)`, 1},
-		{"exp past 2^53 seconds", `{"exp":18014398509481984}`, `exp=18014398509481984 (past year 9999)`, 1},
-		{"exp the last second of 9999", `{"exp":253402300799}`, `exp=253402300799 (valid for 2913221 d)`, 0},
-		{"nbf before year 0", `{"exp":1700003600,"nbf":-62167219201}`, `exp=1700003600 (valid for 1 h); nbf=-62167219201 (before year 0)`, 1},
-		{"iat and nbf at 1e300", `{"exp":1700003600,"nbf":1e300,"iat":-1e300}`, `exp=1700003600 (valid for 1 h); nbf=1e300 (past year 9999); iat=-1e300 (before year 0)`, 2},
+		{"exp past 2^53seconds", `{"exp":18014398509481984}`, `exp=18014398509481984 (past year 9999)`, 1},
+		{"exp the last second of 9999", `{"exp":253402300799}`, `exp=253402300799 (valid for 2913221d)`, 0},
+		{"nbf before year 0", `{"exp":1700003600,"nbf":-62167219201}`, `exp=1700003600 (valid for 1h); nbf=-62167219201 (before year 0)`, 1},
+		{"iat and nbf at 1e300", `{"exp":1700003600,"nbf":1e300,"iat":-1e300}`, `exp=1700003600 (valid for 1h); nbf=1e300 (past year 9999); iat=-1e300 (before year 0)`, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -362,5 +362,33 @@ func TestInspectNonCanonicalPayload(t *testing.T) {
 	}
 	if string(in.Payload) != "{}" {
 		t.Errorf("payload = %q", in.Payload)
+	}
+}
+
+// TestOneDurationFormat pins the one format both inspection and
+// verification messages print durations in, at every distance: a
+// time.Duration alone stops at about 292 years.
+func TestOneDurationFormat(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		d    time.Duration
+		days int64
+		want string
+	}{
+		{d: 45 * time.Second, want: "45s"},
+		{d: 14*time.Minute + 59*time.Second, want: "14m"},
+		{d: 47 * time.Hour, want: "47h"},
+		{d: -75 * time.Hour, want: "3d"},
+		{days: 1000 * 365, want: "365000d"},
+	} {
+		to := testNow.Add(c.d).AddDate(0, 0, int(c.days))
+		if got := roughBetween(testNow, to); got != c.want {
+			t.Errorf("roughBetween(%v later) = %q, want %q", to.Sub(testNow), got, c.want)
+		}
+	}
+	// A verifier's message for a token expired a thousand years ago.
+	old := testNow.AddDate(-1000, 0, 0)
+	if msg := roughBetween(old, testNow); msg == "106751d" || !strings.HasSuffix(msg, "d") {
+		t.Errorf("a thousand years: %q", msg)
 	}
 }

@@ -389,22 +389,22 @@ func (v *Verifier) checkClaims(c *Claims, now time.Time) error {
 		fail(CodeNeverValid, "token is never valid: \"nbf\" %s is not before \"exp\" %s",
 			c.NotBefore.Format(time.RFC3339), c.ExpiresAt.Format(time.RFC3339))
 	case !c.ExpiresAt.IsZero() && !now.Before(c.ExpiresAt.Add(leeway)):
-		fail(CodeExpired, "token expired %s ago (exp %s)", roughDuration(now.Sub(c.ExpiresAt)), c.ExpiresAt.Format(time.RFC3339))
+		fail(CodeExpired, "token expired %s ago (exp %s)", roughBetween(c.ExpiresAt, now), c.ExpiresAt.Format(time.RFC3339))
 	case c.ExpiresAt.IsZero() && !p.AllowNoExpiry:
 		fail(CodeMissingClaim, "token has no \"exp\": it would never expire")
 	}
 	if !neverValid(c) && !c.NotBefore.IsZero() && now.Add(leeway).Before(c.NotBefore) {
-		fail(CodeNotYetValid, "token is not valid for another %s (nbf %s)", roughDuration(c.NotBefore.Sub(now)), c.NotBefore.Format(time.RFC3339))
+		fail(CodeNotYetValid, "token is not valid for another %s (nbf %s)", roughBetween(now, c.NotBefore), c.NotBefore.Format(time.RFC3339))
 	}
 	if !c.IssuedAt.IsZero() && now.Add(leeway).Before(c.IssuedAt) {
-		fail(CodeIssuedInFuture, "token is issued %s in the future (iat %s)", roughDuration(c.IssuedAt.Sub(now)), c.IssuedAt.Format(time.RFC3339))
+		fail(CodeIssuedInFuture, "token is issued %s in the future (iat %s)", roughBetween(now, c.IssuedAt), c.IssuedAt.Format(time.RFC3339))
 	}
 	if p.MaxAge > 0 {
 		switch {
 		case c.IssuedAt.IsZero():
 			fail(CodeMissingClaim, "token has no \"iat\", needed for the maximum age of %s", p.MaxAge)
 		case now.Sub(c.IssuedAt) > p.MaxAge+leeway:
-			fail(CodeExpired, "token was issued %s ago, over the maximum age of %s", roughDuration(now.Sub(c.IssuedAt)), p.MaxAge)
+			fail(CodeExpired, "token was issued %s ago, over the maximum age of %s", roughBetween(c.IssuedAt, now), p.MaxAge)
 		}
 	}
 	if p.Issuer != "" && c.Issuer != p.Issuer {

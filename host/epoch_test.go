@@ -77,8 +77,8 @@ func TestInspectAtEpoch(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, in := range map[string]*core.Inspection{"native": native, "wasm": wasm} {
-		if len(in.Dates) != 1 || in.Dates[0].Relative != "valid for 1 h" {
-			t.Errorf("%s: Inspect(WithTime(the epoch)) dates %+v, want exp \"valid for 1 h\": judged by the clock, not at the epoch?", name, in.Dates)
+		if len(in.Dates) != 1 || in.Dates[0].Relative != "valid for 1h" {
+			t.Errorf("%s: Inspect(WithTime(the epoch)) dates %+v, want exp \"valid for 1h\": judged by the clock, not at the epoch?", name, in.Dates)
 		}
 		for _, f := range in.Findings {
 			if f.Code == "expired" {

@@ -185,7 +185,7 @@ func ExampleRuntime_Inspect() {
 	}
 	// Output:
 	// HS256 alice
-	// iat: issued 30 m ago
+	// iat: issued 30m ago
 	// medium alg_hmac
 	// medium no_exp
 	// medium sensitive_claim
