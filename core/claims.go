@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jwtwasm/jwtwasm/core/internal/jsonobj"
@@ -58,6 +59,32 @@ func (c *Claims) Decode(name string, v any) (bool, error) {
 		return false, nil
 	}
 	return true, json.Unmarshal(raw, v)
+}
+
+// Lookup returns the raw JSON value of a claim named by a path: the whole
+// name first, as a claim may itself hold dots ("https://example.com/roles"),
+// then a dotted path into nested objects ("realm_access.roles"). The caller
+// must not modify what it returns.
+func (c *Claims) Lookup(path string) ([]byte, bool) {
+	if v, ok := c.obj.Get(path); ok {
+		return v, true
+	}
+	parts := strings.Split(path, ".")
+	if len(parts) < 2 {
+		return nil, false
+	}
+	cur, ok := c.obj.Get(parts[0])
+	for _, p := range parts[1:] {
+		if !ok || len(cur) == 0 || cur[0] != '{' {
+			return nil, false
+		}
+		var m map[string]json.RawMessage
+		if json.Unmarshal(cur, &m) != nil {
+			return nil, false
+		}
+		cur, ok = m[p]
+	}
+	return cur, ok
 }
 
 // Names returns the claim names in order.

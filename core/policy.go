@@ -69,6 +69,12 @@ type Policy struct {
 	// without "kid"; see [Key.OwnKeyID]) verifies tokens whatever their
 	// "kid", as panva's jose and jwt-cli do. Pinning such a key keeps that.
 	KeyID string
+
+	// RequireKeyID refuses a token without "kid" (CodeUnknownKID) when the
+	// set holds more than one key that could verify it, instead of trying
+	// each: a proxy in front of many requests should not pay for several
+	// signature checks on a token that does not say which key signed it.
+	RequireKeyID bool
 }
 
 // check validates the policy and resolves its algorithms and rules.

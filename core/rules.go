@@ -54,34 +54,10 @@ func ParseRule(s string) (Rule, error) {
 // String returns the rule as written.
 func (r Rule) String() string { return r.text }
 
-// lookup finds the rule's claim: by its whole name, then as a dotted path.
-func (r Rule) lookup(c *Claims) ([]byte, bool) {
-	name := r.name
-	if v, ok := c.obj.Get(name); ok {
-		return v, true
-	}
-	parts := strings.Split(name, ".")
-	if len(parts) < 2 {
-		return nil, false
-	}
-	cur, ok := c.obj.Get(parts[0])
-	for _, p := range parts[1:] {
-		if !ok || len(cur) == 0 || cur[0] != '{' {
-			return nil, false
-		}
-		var m map[string]json.RawMessage
-		if json.Unmarshal(cur, &m) != nil {
-			return nil, false
-		}
-		cur, ok = m[p]
-	}
-	return cur, ok
-}
-
 // Check returns nil if the claims satisfy the rule, else a CodeForbidden
 // error saying what the claim holds.
 func (r Rule) Check(c *Claims) error {
-	raw, ok := r.lookup(c)
+	raw, ok := c.Lookup(r.name)
 	name := r.name
 	switch r.op {
 	case "":

@@ -153,6 +153,10 @@ func (v *Verifier) UpdateKeys(keys *KeySet) error {
 	return nil
 }
 
+// Keys returns the key set the verifier uses now (after a pin by
+// Policy.KeyID, the pinned key alone).
+func (v *Verifier) Keys() *KeySet { return v.keys.Load().set }
+
 // Policy returns a copy of the verifier's policy, defaults filled in.
 func (v *Verifier) Policy() Policy {
 	p := v.policy
@@ -370,6 +374,9 @@ func (v *Verifier) candidates(a *algorithm, h *Header, set *KeySet) ([]*Key, err
 			return nil, weak
 		}
 		return nil, newError(CodeKeyMismatch, "no key in the set can verify %s", a.name)
+	}
+	if len(keys) > 1 && v.policy.RequireKeyID {
+		return nil, newError(CodeUnknownKID, "the token names no kid, and %d keys of the set could verify %s: the policy requires a kid to choose one", len(keys), a.name)
 	}
 	return keys, nil
 }

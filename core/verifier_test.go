@@ -519,3 +519,37 @@ func TestParseClaimsAndHeader(t *testing.T) {
 		}
 	}
 }
+
+func TestRequireKeyID(t *testing.T) {
+	t.Parallel()
+	a := fixedKey(t, "p256")
+	b, err := GenerateKey(KeyParams{Alg: "ES256", KeyID: "b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims := claimsJSON(t, map[string]any{"exp": testNow.Add(time.Hour).Unix()})
+	noKID := mustSign(t, a, claims, WithKeyID(""))
+	p := Policy{Algorithms: []string{"ES256"}, RequireKeyID: true}
+
+	// One key: nothing to choose, so no kid is needed.
+	v := mustVerifier(t, mustSet(t, a.Public()), p, WithClock(at(testNow)))
+	if _, err := v.Verify(noKID); err != nil {
+		t.Fatalf("one key: %v", err)
+	}
+	// Two keys: the token must say which.
+	v = mustVerifier(t, mustSet(t, a.Public(), b.Public()), p, WithClock(at(testNow)))
+	_, err = v.Verify(noKID)
+	wantCode(t, err, CodeUnknownKID)
+	if v.Keys().Len() != 2 {
+		t.Errorf("Keys() has %d keys", v.Keys().Len())
+	}
+	if _, err := v.Verify(mustSign(t, a, claims)); err != nil {
+		t.Fatalf("with a kid: %v", err)
+	}
+	// Without the policy, each key is tried.
+	p.RequireKeyID = false
+	v = mustVerifier(t, mustSet(t, a.Public(), b.Public()), p, WithClock(at(testNow)))
+	if _, err := v.Verify(noKID); err != nil {
+		t.Fatalf("without RequireKeyID: %v", err)
+	}
+}

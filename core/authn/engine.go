@@ -1,0 +1,239 @@
+package authn
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jwtwasm/jwtwasm/core"
+)
+
+// Headers gives read access to a request's headers, by name without regard
+// to case. net/http's http.Header satisfies it.
+type Headers interface {
+	Values(name string) []string
+}
+
+// Request is what the engine needs of an HTTP request.
+type Request struct {
+	// Method is the request method, e.g. "GET".
+	Method string
+	// Target is the request target as received: the path and, if any,
+	// "?" and the raw query.
+	Target string
+	// Header holds the request's headers.
+	Header Headers
+}
+
+// Options are the front end's services: the engine itself reads no file
+// and no clock of its own, so core stays free of I/O and the plugin can
+// give it the proxy's wall clock.
+type Options struct {
+	// ReadFile reads a provider's KeysFile. Required if any provider has
+	// one.
+	ReadFile func(name string) ([]byte, error)
+	// Now returns the current time; default time.Now. Only its wall clock
+	// is used: inside some proxies a guest's monotonic clock is fake.
+	Now func() time.Time
+	// Log receives what happens to key files (reloaded, unreadable);
+	// default: nothing.
+	Log func(msg string)
+}
+
+// Engine decides requests under one configuration. It is safe for
+// concurrent use.
+type Engine struct {
+	cfg       Config
+	providers []*provider
+	byIssuer  map[string]*provider
+	sources   []Source
+	forward   []forwardRule
+	removed   []string // canonical names of the headers forwarded
+	challenge string   // WWW-Authenticate for a request without a token
+	opts      Options
+
+	reloadEvery int64        // nanoseconds; 0 checks on every request
+	nextReload  atomic.Int64 // wall-clock UnixNano of the next check
+	reloading   sync.Mutex
+}
+
+type provider struct {
+	issuer   string
+	file     string
+	verifier *core.Verifier
+	content  []byte // the key file's bytes behind the current set
+}
+
+type forwardRule struct {
+	claim, header, sep string
+}
+
+// New builds an engine. It reads every key file once and fails, naming
+// the provider, if one is unreadable or holds no usable key: a proxy
+// should not start serving refusals for a configuration mistake.
+func New(cfg *Config, opts Options) (*Engine, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	e := &Engine{cfg: *cfg, opts: opts, byIssuer: map[string]*provider{}}
+	realm := cfg.Realm
+	if realm == "" {
+		realm = "jwtwasm"
+	}
+	e.challenge = fmt.Sprintf("Bearer realm=%q", realm)
+	e.sources = cfg.Sources
+	if len(e.sources) == 0 {
+		e.sources = []Source{{Header: "Authorization", Scheme: "Bearer"}}
+	}
+	for _, f := range cfg.Forward {
+		sep := ","
+		if f.Separator != nil {
+			sep = *f.Separator
+		}
+		canon := canonicalHeader(f.Header)
+		e.forward = append(e.forward, forwardRule{claim: f.Claim, header: canon, sep: sep})
+		e.removed = append(e.removed, canon)
+	}
+	e.reloadEvery = int64(DefaultKeysReload)
+	if cfg.KeysReload != 0 {
+		e.reloadEvery = int64(cfg.KeysReload)
+	}
+	cacheSize := DefaultCacheSize
+	if cfg.CacheSize != nil {
+		cacheSize = *cfg.CacheSize
+	}
+	for i, pc := range cfg.Providers {
+		p, err := e.newProvider(pc, cacheSize)
+		if err != nil {
+			return nil, core.WrapError(core.CodeOf(err), err, "configuration: providers[%d] (issuer %q)", i, pc.Issuer)
+		}
+		e.providers = append(e.providers, p)
+		e.byIssuer[p.issuer] = p
+	}
+	e.nextReload.Store(e.opts.Now().UnixNano() + e.reloadEvery)
+	return e, nil
+}
+
+func (e *Engine) newProvider(pc Provider, cacheSize int) (*provider, error) {
+	p := &provider{issuer: pc.Issuer, file: pc.KeysFile}
+	var doc []byte
+	if p.file != "" {
+		if e.opts.ReadFile == nil {
+			return nil, core.Errorf(core.CodeInvalidArgument, "keysFile %q: this front end reads no files", p.file)
+		}
+		data, err := e.opts.ReadFile(p.file)
+		if err != nil {
+			return nil, core.WrapError(core.CodeInvalidKey, err, "keysFile %q", p.file)
+		}
+		doc, p.content = data, data
+	} else {
+		var err error
+		if doc, err = inlineKeys(pc.Keys); err != nil {
+			return nil, err
+		}
+	}
+	keys, err := core.ParseKeySet(doc)
+	if err != nil {
+		return nil, err
+	}
+	policy := core.Policy{
+		Algorithms:     pc.Algorithms,
+		Issuer:         pc.Issuer,
+		Audiences:      pc.Audiences,
+		IgnoreAudience: pc.IgnoreAudience,
+		RequiredClaims: pc.RequiredClaims,
+		Require:        pc.Require,
+		Leeway:         time.Duration(pc.Leeway),
+		MaxAge:         time.Duration(pc.MaxAge),
+		AllowNoExpiry:  pc.AllowNoExpiry,
+		MaxTokenSize:   pc.MaxTokenSize,
+		RequireKeyID:   true,
+	}
+	vopts := []core.VerifierOption{core.WithClock(e.opts.Now)}
+	if cacheSize > 0 {
+		vopts = append(vopts, core.WithCache(cacheSize))
+	}
+	p.verifier, err = core.NewVerifier(keys, policy, vopts...)
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// inlineKeys returns the key document of an inline "keys": a JSON object
+// as it is, or the text of a JSON string (PEM).
+func inlineKeys(raw json.RawMessage) ([]byte, error) {
+	raw = bytes.TrimSpace(raw)
+	switch {
+	case len(raw) > 0 && raw[0] == '{':
+		return raw, nil
+	case len(raw) > 0 && raw[0] == '"':
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return nil, core.WrapError(core.CodeInvalidKey, err, "keys")
+		}
+		return []byte(s), nil
+	}
+	return nil, core.Errorf(core.CodeInvalidKey, "keys: want a JWKS or JWK object, or a PEM string")
+}
+
+// reload reads key files again if their time has come. One caller does
+// the work; the others go on with the keys they have.
+func (e *Engine) reload(now int64) {
+	next := e.nextReload.Load()
+	if now < next || !e.reloading.TryLock() {
+		return
+	}
+	defer e.reloading.Unlock()
+	if e.nextReload.Load() != next {
+		return // another caller has just reloaded
+	}
+	e.nextReload.Store(now + e.reloadEvery)
+	for _, p := range e.providers {
+		if p.file == "" {
+			continue
+		}
+		data, err := e.opts.ReadFile(p.file)
+		if err != nil {
+			e.logf("keys of issuer %q: cannot read %q, keeping the %d keys read before: %v", p.issuer, p.file, p.verifier.Keys().Len(), err)
+			continue
+		}
+		if bytes.Equal(data, p.content) {
+			continue
+		}
+		keys, err := core.ParseKeySet(data)
+		if err == nil {
+			err = p.verifier.UpdateKeys(keys)
+		}
+		if err != nil {
+			e.logf("keys of issuer %q: %q holds no usable key set, keeping the %d keys read before: %v", p.issuer, p.file, p.verifier.Keys().Len(), err)
+			// Remember the bad content so the same mistake is logged once.
+			p.content = data
+			continue
+		}
+		p.content = data
+		e.logf("keys of issuer %q: reloaded %d keys from %q", p.issuer, keys.Len(), p.file)
+	}
+}
+
+// Reload reads every key file now, whatever KeysReload says.
+func (e *Engine) Reload() {
+	e.nextReload.Store(0)
+	e.reload(e.opts.Now().UnixNano())
+}
+
+func (e *Engine) logf(format string, args ...any) {
+	if e.opts.Log != nil {
+		e.opts.Log(fmt.Sprintf(format, args...))
+	}
+}
+
+// RemovedHeaders returns the headers every decision removes from the
+// request (those claims are forwarded in), in canonical form.
+func (e *Engine) RemovedHeaders() []string { return append([]string(nil), e.removed...) }
