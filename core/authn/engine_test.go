@@ -1,7 +1,6 @@
 package authn
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/jwtwasm/jwtwasm/core"
+	"github.com/jwtwasm/jwtwasm/core/authn/authntest"
 	"github.com/jwtwasm/jwtwasm/core/internal/testkit"
 )
 
@@ -23,71 +23,24 @@ import (
 var now = time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
 
 const (
-	issuer   = "https://issuer.example"
-	issuer2  = "https://other.example"
-	audience = "api"
+	issuer   = authntest.Issuer
+	audience = authntest.Audience
 )
 
 type fixture struct {
-	es, es2, rs *core.Key // private keys; es and rs share issuer's set
-	other       *core.Key // the second issuer's key
+	es, es2, rs, other *core.Key
 }
-
-var (
-	fixOnce sync.Once
-	fix     fixture
-)
 
 func keys(t testing.TB) fixture {
-	t.Helper()
-	fixOnce.Do(func() {
-		gen := func(alg, kid string) *core.Key {
-			k, err := core.GenerateKey(core.KeyParams{Alg: alg, KeyID: kid})
-			if err != nil {
-				panic(err)
-			}
-			return k
-		}
-		fix = fixture{es: gen("ES256", "es-1"), es2: gen("ES256", "es-2"), rs: gen("RS256", "rs-1"), other: gen("ES256", "other-1")}
-	})
-	return fix
+	f := authntest.New(now)
+	return fixture{es: f.ES, es2: f.ES2, rs: f.RS, other: f.Other}
 }
 
-// jwks returns the public JWKS of keys.
-func jwks(t testing.TB, keys ...*core.Key) []byte {
-	t.Helper()
-	set, err := core.NewKeySet(keys...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := json.Marshal(set.Public())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+func jwks(t testing.TB, keys ...*core.Key) []byte { return authntest.JWKS(t, keys...) }
 
-// sign signs claims, filling in iss, aud and a 10-minute exp unless the
-// case sets them (a nil value removes the claim).
 func sign(t testing.TB, key *core.Key, claims map[string]any, opts ...core.SignOption) string {
 	t.Helper()
-	c := map[string]any{"iss": issuer, "aud": audience, "sub": "alice", "exp": now.Add(10 * time.Minute).Unix()}
-	for k, v := range claims {
-		if v == nil {
-			delete(c, k)
-			continue
-		}
-		c[k] = v
-	}
-	b, err := json.Marshal(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := core.Sign(key, b, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tok
+	return authntest.New(now).Sign(t, key, claims, opts...)
 }
 
 func newEngine(t testing.TB, cfg string, opts ...func(*Options)) *Engine {
@@ -107,247 +60,51 @@ func newEngine(t testing.TB, cfg string, opts ...func(*Options)) *Engine {
 	return e
 }
 
-// baseConfig has two issuers, forwards claims, strips the token, and
-// skips /healthz.
-func baseConfig(t testing.TB) string {
-	k := keys(t)
-	return fmt.Sprintf(`{
-	  "realm": "api",
-	  "providers": [
-	    {"issuer": %q, "keys": %s, "algorithms": ["ES256", "RS256"], "audiences": [%q], "require": ["role!=banned"]},
-	    {"issuer": %q, "keys": %s, "algorithms": ["ES256"], "ignoreAudience": true}
-	  ],
-	  "sources": [{"header": "Authorization", "scheme": "Bearer"}, {"cookie": "session"}, {"query": "access_token"}],
-	  "forward": [
-	    {"claim": "sub", "header": "X-User"},
-	    {"claim": "roles", "header": "X-Roles"},
-	    {"claim": "org.id", "header": "x-org-id"},
-	    {"claim": "level", "header": "X-Level"},
-	    {"claim": "admin", "header": "X-Admin"}
-	  ],
-	  "stripToken": true,
-	  "skipPaths": ["/healthz", "/public/*"],
-	  "optionalPaths": ["/feed"],
-	  "allowPreflight": true
-	}`, issuer, jwks(t, k.es, k.es2, k.rs), audience, issuer2, jwks(t, k.other))
+func asHeaders(list []authntest.Header) []Header {
+	out := make([]Header, len(list))
+	for i, h := range list {
+		out[i] = Header(h)
+	}
+	return out
 }
 
-func TestAuthenticate(t *testing.T) {
-	k := keys(t)
-	e := newEngine(t, baseConfig(t))
-	valid := sign(t, k.es, map[string]any{"roles": []string{"read", "write"}, "org": map[string]any{"id": 42}, "level": 1.50, "admin": false})
-	forwarded := []string{"X-User", "X-Roles", "X-Org-Id", "X-Level", "X-Admin"}
-	stripAuth := append(slices.Clone(forwarded), "Authorization")
+func baseConfig(t testing.TB) string { return authntest.New(now).Config(t) }
 
-	type want struct {
-		status    int
-		reason    string
-		challenge string // substring of WWW-Authenticate
-		set       []Header
-		remove    []string
-		target    string
-		body      string // substring
-	}
-	cases := []struct {
-		name   string
-		method string
-		target string
-		header http.Header
-		want   want
-	}{
-		{
-			name: "valid token passes with claims forwarded and the token stripped", target: "/orders",
-			header: http.Header{"Authorization": {"Bearer " + valid}, "X-User": {"mallory"}},
-			want:   want{set: []Header{{"X-User", "alice"}, {"X-Roles", "read,write"}, {"X-Org-Id", "42"}, {"X-Level", "1.5"}, {"X-Admin", "false"}}, remove: stripAuth},
-		},
-		{
-			name: "scheme is case-insensitive", target: "/orders",
-			header: http.Header{"Authorization": {"bearer " + valid}},
-			want:   want{set: []Header{{"X-User", "alice"}, {"X-Roles", "read,write"}, {"X-Org-Id", "42"}, {"X-Level", "1.5"}, {"X-Admin", "false"}}, remove: stripAuth},
-		},
-		{
-			name: "no token: 401 with a bare challenge", target: "/orders",
-			header: http.Header{"X-User": {"mallory"}},
-			want:   want{status: 401, reason: "missing", challenge: `Bearer realm="api"`, remove: forwarded, body: `"error":"unauthorized"`},
-		},
-		{
-			name: "another scheme is no token", target: "/orders",
-			header: http.Header{"Authorization": {"Basic YWxpY2U6c2VjcmV0"}},
-			want:   want{status: 401, reason: "missing", challenge: `Bearer realm="api"`, remove: forwarded},
-		},
-		{
-			name: "skip path passes, but forwarded headers still go", target: "/healthz",
-			header: http.Header{"X-User": {"mallory"}},
-			want:   want{reason: "skip", remove: forwarded},
-		},
-		{
-			name: "skip prefix", target: "/public/css/site.css?v=1",
-			want: want{reason: "skip", remove: forwarded},
-		},
-		{
-			name: "a dot segment cannot stretch a skip path", target: "/public/../admin",
-			want: want{status: 401, reason: "missing", remove: forwarded},
-		},
-		{
-			name: "an escaped slash cannot stretch a skip path", target: "/public%2F..%2Fadmin",
-			want: want{status: 401, reason: "missing", remove: forwarded},
-		},
-		{
-			name: "the skip prefix is a whole segment", target: "/publicity",
-			want: want{status: 401, reason: "missing", remove: forwarded},
-		},
-		{
-			name: "preflight passes", method: "OPTIONS", target: "/orders",
-			header: http.Header{"Origin": {"https://app.example"}, "Access-Control-Request-Method": {"POST"}},
-			want:   want{reason: "preflight", remove: forwarded},
-		},
-		{
-			name: "OPTIONS without preflight headers is no preflight", method: "OPTIONS", target: "/orders",
-			want: want{status: 401, reason: "missing", remove: forwarded},
-		},
-		{
-			name: "optional path without token passes without identity", target: "/feed",
-			header: http.Header{"X-Roles": {"admin"}},
-			want:   want{reason: "optional", remove: forwarded},
-		},
-		{
-			name: "optional path with a bad token is refused", target: "/feed",
-			header: http.Header{"Authorization": {"Bearer " + testkit.FlipSignatureBit(t, valid, 3)}},
-			want:   want{status: 401, reason: "bad_signature", challenge: `error="invalid_token", error_description="bad_signature: `, remove: stripAuth},
-		},
-		{
-			name: "expired", target: "/orders",
-			header: http.Header{"Authorization": {"Bearer " + sign(t, k.es, map[string]any{"exp": now.Add(-time.Minute).Unix()})}},
-			want:   want{status: 401, reason: "expired", challenge: `error="invalid_token", error_description="expired: `, remove: stripAuth, body: `"code":"expired"`},
-		},
-		{
-			name: "wrong audience", target: "/orders",
-			header: http.Header{"Authorization": {"Bearer " + sign(t, k.es, map[string]any{"aud": "billing"})}},
-			want:   want{status: 401, reason: "bad_audience", challenge: `error="invalid_token"`, remove: stripAuth},
-		},
-		{
-			name: "no exp", target: "/orders",
-			header: http.Header{"Authorization": {"Bearer " + sign(t, k.es, map[string]any{"exp": nil})}},
-			want:   want{status: 401, reason: "missing_claim", remove: stripAuth},
-		},
-		{
-			name: "unknown kid", target: "/orders",
-			header: http.Header{"Authorization": {"Bearer " + sign(t, k.es, nil, core.WithKeyID("nope"))}},
-			want:   want{status: 401, reason: "unknown_kid", remove: stripAuth},
-		},
-		{
-			name: "no kid while the issuer has several keys", target: "/orders",
-			header: http.Header{"Authorization": {"Bearer " + sign(t, k.es, nil, core.WithKeyID(""))}},
-			want:   want{status: 401, reason: "unknown_kid", remove: stripAuth},
-		},
-		{
-			name: "alg none", target: "/orders",
-			header: http.Header{"Authorization": {"Bearer " + noneToken(t)}},
-			want:   want{status: 401, reason: "alg_not_allowed", remove: stripAuth},
-		},
-		{
-			name: "the second issuer's token passes with its own keys", target: "/orders",
-			header: http.Header{"Authorization": {"Bearer " + sign(t, k.other, map[string]any{"iss": issuer2, "aud": "anything"})}},
-			want:   want{set: []Header{{"X-User", "alice"}}, remove: stripAuth},
-		},
-		{
-			name: "an algorithm the token's issuer does not use", target: "/orders",
-			header: http.Header{"Authorization": {"Bearer " + sign(t, k.rs, map[string]any{"iss": issuer2})}},
-			want:   want{status: 401, reason: "alg_not_allowed", remove: stripAuth},
-		},
-		{
-			name: "the second issuer's token is checked with its own keys", target: "/orders",
-			header: http.Header{"Authorization": {"Bearer " + sign(t, k.es, map[string]any{"iss": issuer2})}},
-			want:   want{status: 401, reason: "unknown_kid", remove: stripAuth},
-		},
-		{
-			name: "an issuer not in the list", target: "/orders",
-			header: http.Header{"Authorization": {"Bearer " + sign(t, k.es, map[string]any{"iss": "https://evil.example"})}},
-			want:   want{status: 401, reason: "bad_issuer", challenge: `error_description="bad_issuer: issuer 'https://evil.example' is not one`, remove: stripAuth},
-		},
-		{
-			name: "no issuer", target: "/orders",
-			header: http.Header{"Authorization": {"Bearer " + sign(t, k.es, map[string]any{"iss": nil})}},
-			want:   want{status: 401, reason: "missing_claim", remove: stripAuth},
-		},
-		{
-			name: "a rule not met is 403", target: "/orders",
-			header: http.Header{"Authorization": {"Bearer " + sign(t, k.es, map[string]any{"role": "banned"})}},
-			want:   want{status: 403, reason: "forbidden", challenge: `error="insufficient_scope"`, remove: stripAuth},
-		},
-		{
-			name: "token in a cookie, cookie stripped and the others kept", target: "/orders",
-			header: http.Header{"Cookie": {"theme=dark; session=" + valid + "; lang=en"}},
-			want: want{set: []Header{{"Cookie", "theme=dark; lang=en"}, {"X-User", "alice"}, {"X-Roles", "read,write"}, {"X-Org-Id", "42"}, {"X-Level", "1.5"}, {"X-Admin", "false"}},
-				remove: append(slices.Clone(forwarded), "Cookie")},
-		},
-		{
-			name: "token in the query, parameter stripped", target: "/orders?page=2&access_token=" + valid + "&sort=asc",
-			want: want{set: []Header{{"X-User", "alice"}, {"X-Roles", "read,write"}, {"X-Org-Id", "42"}, {"X-Level", "1.5"}, {"X-Admin", "false"}},
-				remove: forwarded, target: "/orders?page=2&sort=asc"},
-		},
-		{
-			name: "two places at once are refused", target: "/orders?access_token=" + valid,
-			header: http.Header{"Authorization": {"Bearer " + valid}},
-			want:   want{status: 400, reason: "invalid_request", challenge: `error="invalid_request"`, remove: forwarded},
-		},
-		{
-			name: "two Authorization headers are refused", target: "/orders",
-			header: http.Header{"Authorization": {"Bearer " + valid, "Bearer " + valid}},
-			want:   want{status: 400, reason: "invalid_request", remove: forwarded},
-		},
-		{
-			name: "a tossed cookie is refused", target: "/orders",
-			header: http.Header{"Cookie": {"session=" + valid + "; session=x.y.z"}},
-			want:   want{status: 400, reason: "invalid_request", remove: forwarded},
-		},
-		{
-			name: "Bearer with nothing after it", target: "/orders",
-			header: http.Header{"Authorization": {"Bearer "}},
-			want:   want{status: 400, reason: "invalid_request", remove: forwarded},
-		},
-		{
-			name: "a token with a character no token has", target: "/orders",
-			header: http.Header{"Authorization": {"Bearer a.b c"}},
-			want:   want{status: 400, reason: "invalid_request", body: "a space", remove: forwarded},
-		},
-		{
-			name: "garbage that looks like a token", target: "/orders",
-			header: http.Header{"Authorization": {"Bearer abc"}},
-			want:   want{status: 401, reason: "malformed", remove: stripAuth},
-		},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			if tc.header == nil {
-				tc.header = http.Header{}
+// TestAuthenticate runs the table every front end runs.
+func TestAuthenticate(t *testing.T) {
+	f := authntest.New(now)
+	e := newEngine(t, f.Config(t))
+	for _, tc := range f.Cases(t) {
+		t.Run(tc.Name, func(t *testing.T) {
+			if tc.Header == nil {
+				tc.Header = http.Header{}
 			}
-			method := tc.method
+			method := tc.Method
 			if method == "" {
 				method = "GET"
 			}
-			d := e.Authenticate(Request{Method: method, Target: tc.target, Header: tc.header})
-			w := tc.want
-			if d.Status != w.status || d.Reason != w.reason {
-				t.Fatalf("status %d reason %q (err %v), want %d %q", d.Status, d.Reason, d.Err, w.status, w.reason)
+			d := e.Authenticate(Request{Method: method, Target: tc.Target, Header: tc.Header})
+			w := tc.Want
+			if d.Status != w.Status || d.Reason != w.Reason {
+				t.Fatalf("status %d reason %q (err %v), want %d %q", d.Status, d.Reason, d.Err, w.Status, w.Reason)
 			}
-			if !strings.Contains(headerOf(d), w.challenge) || (w.challenge == "" && d.Challenge != "" && w.status == 0) {
-				t.Errorf("challenge %q, want it to hold %q", d.Challenge, w.challenge)
+			if !strings.Contains(d.Challenge, w.Challenge) || (d.Status == 0 && d.Challenge != "") {
+				t.Errorf("challenge %q, want it to hold %q", d.Challenge, w.Challenge)
 			}
 			if d.Status == 401 && !strings.HasPrefix(d.Challenge, `Bearer realm="api"`) {
 				t.Errorf("a 401 without a Bearer challenge: %q", d.Challenge)
 			}
-			if !slices.Equal(d.Set, w.set) {
-				t.Errorf("set %q, want %q", d.Set, w.set)
+			if !slices.Equal(d.Set, asHeaders(w.Set)) {
+				t.Errorf("set %q, want %q", d.Set, w.Set)
 			}
-			if !slices.Equal(d.Remove, w.remove) {
-				t.Errorf("remove %q, want %q", d.Remove, w.remove)
+			if !slices.Equal(d.Remove, w.Remove) {
+				t.Errorf("remove %q, want %q", d.Remove, w.Remove)
 			}
-			if d.Target != w.target {
-				t.Errorf("target %q, want %q", d.Target, w.target)
+			if d.Target != w.Target {
+				t.Errorf("target %q, want %q", d.Target, w.Target)
 			}
-			if !strings.Contains(string(d.Body), w.body) {
-				t.Errorf("body %s, want it to hold %s", d.Body, w.body)
+			if !strings.Contains(string(d.Body), w.Body) {
+				t.Errorf("body %s, want it to hold %s", d.Body, w.Body)
 			}
 			if d.Status != 0 && !json.Valid(d.Body) {
 				t.Errorf("body is not JSON: %s", d.Body)
@@ -357,17 +114,6 @@ func TestAuthenticate(t *testing.T) {
 			}
 		})
 	}
-}
-
-func headerOf(d *Decision) string { return d.Challenge }
-
-func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
-
-func noneToken(t testing.TB) string {
-	t.Helper()
-	h := `{"alg":"none","typ":"JWT"}`
-	c := fmt.Sprintf(`{"iss":%q,"aud":%q,"sub":"alice","exp":%d}`, issuer, audience, now.Add(time.Minute).Unix())
-	return b64(h) + "." + b64(c) + "."
 }
 
 func TestHideDetails(t *testing.T) {
