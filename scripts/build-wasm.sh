@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Build the jwtwasm WebAssembly module reproducibly and write it where the
-# host embeds it: wasm/blob/jwtwasm.wasm.
-#   scripts/build-wasm.sh           build and replace the committed module
-#   scripts/build-wasm.sh --check   build and fail if it differs from the committed one
-#   scripts/build-wasm.sh --names OUT   the same build with its function names kept
+# Build jwtwasm's WebAssembly modules reproducibly and write them where they
+# are committed:
+#   wasm/blob/jwtwasm.wasm     the module behind the ABI (host, Node, browsers)
+#   wasm/plugin/plugin.wasm    the http-wasm proxy plugin (Traefik)
+#
+#   scripts/build-wasm.sh           build and replace the committed modules
+#   scripts/build-wasm.sh --check   build and fail if one differs from the committed file
+#   scripts/build-wasm.sh --names OUT   the ABI module with its function names kept
 #                                       (no -s), written to OUT: for size profiles
 # The toolchain is the one go.mod names; -trimpath, -buildvcs=false and a
 # stripped binary make the output identical byte for byte on any machine.
@@ -17,27 +20,36 @@ if [ "$have" != "$want" ]; then
   exit 1
 fi
 
-out=wasm/blob/jwtwasm.wasm
-tmp="$(mktemp "${TMPDIR:-/tmp}/jwtwasm.XXXXXX.wasm")"
-trap 'rm -f "$tmp"' EXIT
+tmpdir="$(mktemp -d "${TMPDIR:-/tmp}/jwtwasm-build.XXXXXX")"
+trap 'rm -rf "$tmpdir"' EXIT
 
-ldflags='-s -w'
+# build PACKAGE OUT LDFLAGS
+build() {
+  GOOS=wasip1 GOARCH=wasm CGO_ENABLED=0 GOFLAGS= \
+    go build -buildmode=c-shared -trimpath -buildvcs=false -ldflags="$3" -o "$2" "$1"
+}
+
 if [ "${1:-}" = "--names" ]; then
   [ -n "${2:-}" ] || { echo "build-wasm: --names wants an output file" >&2; exit 2; }
-  out=$2
-  ldflags='-w'
-fi
-
-GOOS=wasip1 GOARCH=wasm CGO_ENABLED=0 GOFLAGS= \
-  go build -buildmode=c-shared -trimpath -buildvcs=false -ldflags="$ldflags" -o "$tmp" ./wasm
-
-if [ "${1:-}" = "--check" ]; then
-  if ! cmp -s "$tmp" "$out"; then
-    echo "build-wasm: $out differs from a fresh build: run scripts/build-wasm.sh and commit the result" >&2
-    exit 1
-  fi
-  echo "build-wasm: $out matches a fresh build ($(wc -c <"$out") bytes)"
+  build ./wasm "$2" '-w'
   exit 0
 fi
-cp "$tmp" "$out"
-echo "build-wasm: wrote $out: $(wc -c <"$out") bytes, $(gzip -9 -c "$out" | wc -c) gzipped"
+
+status=0
+for pair in ./wasm:wasm/blob/jwtwasm.wasm ./wasm/plugin:wasm/plugin/plugin.wasm; do
+  pkg=${pair%%:*} out=${pair#*:}
+  tmp="$tmpdir/$(basename "$out")"
+  build "$pkg" "$tmp" '-s -w'
+  if [ "${1:-}" = "--check" ]; then
+    if ! cmp -s "$tmp" "$out"; then
+      echo "build-wasm: $out differs from a fresh build: run scripts/build-wasm.sh and commit the result" >&2
+      status=1
+      continue
+    fi
+    echo "build-wasm: $out matches a fresh build ($(wc -c <"$out") bytes)"
+    continue
+  fi
+  cp "$tmp" "$out"
+  echo "build-wasm: wrote $out: $(wc -c <"$out") bytes, $(gzip -9 -c "$out" | wc -c) gzipped"
+done
+exit $status

@@ -57,7 +57,7 @@ type Config struct {
 	CacheSize *int `json:"cacheSize,omitempty"`
 	// KeysReload is how often key files are read again, so keys rotate
 	// without a restart. Default "10s"; "0s" reads them on every request.
-	KeysReload Duration `json:"keysReload,omitempty"`
+	KeysReload *Duration `json:"keysReload,omitempty"`
 }
 
 // Provider is one issuer: its keys and what its tokens must satisfy.

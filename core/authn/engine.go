@@ -101,8 +101,8 @@ func New(cfg *Config, opts Options) (*Engine, error) {
 		e.removed = append(e.removed, canon)
 	}
 	e.reloadEvery = int64(DefaultKeysReload)
-	if cfg.KeysReload != 0 {
-		e.reloadEvery = int64(cfg.KeysReload)
+	if cfg.KeysReload != nil {
+		e.reloadEvery = int64(*cfg.KeysReload)
 	}
 	cacheSize := DefaultCacheSize
 	if cfg.CacheSize != nil {
