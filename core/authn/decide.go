@@ -1,6 +1,7 @@
 package authn
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -213,12 +214,15 @@ func (e *Engine) refuse(d *Decision, status int, errName string, err error) *Dec
 }
 
 func (e *Engine) body(errName, code, msg string) []byte {
-	b, _ := json.Marshal(struct {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // the body is JSON for programs, not HTML
+	enc.Encode(struct {
 		Error   string `json:"error"`
 		Code    string `json:"code,omitempty"`
 		Message string `json:"message,omitempty"`
 	}{errName, code, msg})
-	return b
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
 }
 
 // maxDescription bounds error_description: a header that grows with the

@@ -9,11 +9,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -91,72 +88,16 @@ func newMiddleware(t testing.TB, config, keysDir string, log *logs) (wasm.Middle
 	)
 }
 
-// seen is what the upstream received.
-type seen struct {
-	Target string      `json:"target"`
-	Header http.Header `json:"header"`
-}
-
-// proxy starts an upstream that echoes what it receives, and in front of it
-// a reverse proxy with the plugin as its middleware, both on loopback.
+// proxy puts the plugin in front of an echoing upstream, both on loopback.
 func proxy(t testing.TB, mw wasm.Middleware) *httptest.Server {
 	t.Helper()
-	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(seen{Target: r.RequestURI, Header: r.Header})
-	}))
-	t.Cleanup(upstream.Close)
-	u, err := url.Parse(upstream.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	front := httptest.NewServer(mw.NewHandler(context.Background(), httputil.NewSingleHostReverseProxy(u)))
-	t.Cleanup(front.Close)
 	t.Cleanup(func() { mw.Close(context.Background()) })
-	return front
+	return authntest.Proxy(t, func(next http.Handler) http.Handler { return mw.NewHandler(context.Background(), next) })
 }
 
-type answer struct {
-	status    int
-	challenge string
-	body      string
-	upstream  *seen
-}
-
-func send(t testing.TB, front *httptest.Server, method, target string, h http.Header) answer {
+func send(t testing.TB, front *httptest.Server, method, target string, h http.Header) authntest.Answer {
 	t.Helper()
-	req, err := http.NewRequest(method, front.URL, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The target as written, dot segments and escapes included: the
-	// client must not clean what the test sends.
-	req.URL.Opaque = strings.SplitN(target, "?", 2)[0]
-	if _, q, ok := strings.Cut(target, "?"); ok {
-		req.URL.RawQuery = q
-	}
-	for k, vs := range h {
-		for _, v := range vs {
-			req.Header.Add(k, v)
-		}
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := answer{status: resp.StatusCode, challenge: resp.Header.Get("WWW-Authenticate"), body: string(body)}
-	if resp.StatusCode == http.StatusOK {
-		a.upstream = &seen{}
-		if err := json.Unmarshal(body, a.upstream); err != nil {
-			t.Fatalf("upstream answer %q: %v", body, err)
-		}
-	}
-	return a
+	return authntest.Send(t, front.URL, method, target, h)
 }
 
 // TestPluginAnswersTheTable runs the engine's request table through the
@@ -168,61 +109,7 @@ func TestPluginAnswersTheTable(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\nlogs: %s", err, &log)
 	}
-	front := proxy(t, mw)
-	for _, tc := range f.Cases(t) {
-		t.Run(tc.Name, func(t *testing.T) {
-			method := tc.Method
-			if method == "" {
-				method = "GET"
-			}
-			a := send(t, front, method, tc.Target, tc.Header)
-			checkAnswer(t, tc, a)
-		})
-	}
-}
-
-func checkAnswer(t *testing.T, tc authntest.Case, a answer) {
-	t.Helper()
-	w := tc.Want
-	if w.Status == 0 {
-		if a.status != http.StatusOK || a.upstream == nil {
-			t.Fatalf("status %d, want the upstream's 200; body %s", a.status, a.body)
-		}
-		got := a.upstream
-		for _, s := range w.Set {
-			if v := got.Header.Values(s.Name); !slices.Equal(v, []string{s.Value}) {
-				t.Errorf("upstream got %s: %q, want %q", s.Name, v, s.Value)
-			}
-		}
-		for _, name := range w.Remove {
-			if slices.ContainsFunc(w.Set, func(s authntest.Header) bool { return s.Name == name }) {
-				continue
-			}
-			if v := got.Header.Values(name); len(v) > 0 {
-				t.Errorf("upstream got %s: %q, which the plugin should have removed", name, v)
-			}
-		}
-		want := w.Target
-		if want == "" {
-			want = tc.Target
-		}
-		if got.Target != want {
-			t.Errorf("upstream got target %q, want %q", got.Target, want)
-		}
-		if a.challenge != "" {
-			t.Errorf("a pass with a challenge: %q", a.challenge)
-		}
-		return
-	}
-	if a.status != w.Status {
-		t.Fatalf("status %d, want %d; body %s", a.status, w.Status, a.body)
-	}
-	if !strings.Contains(a.challenge, w.Challenge) {
-		t.Errorf("WWW-Authenticate %q, want it to hold %q", a.challenge, w.Challenge)
-	}
-	if !strings.Contains(a.body, w.Body) || !json.Valid([]byte(a.body)) {
-		t.Errorf("body %s, want JSON holding %s", a.body, w.Body)
-	}
+	f.Run(t, proxy(t, mw).URL)
 }
 
 func TestPluginRefusesABadConfiguration(t *testing.T) {
@@ -275,18 +162,18 @@ func TestPluginRotatesKeysFromAMountedFile(t *testing.T) {
 	front := proxy(t, mw)
 	bearer := func(tok string) http.Header { return http.Header{"Authorization": {"Bearer " + tok}} }
 	old, next := f.Sign(t, f.ES, nil), f.Sign(t, f.ES2, nil)
-	if a := send(t, front, "GET", "/", bearer(old)); a.status != 200 {
-		t.Fatalf("before rotation: %d %s", a.status, a.body)
+	if a := send(t, front, "GET", "/", bearer(old)); a.Status != 200 {
+		t.Fatalf("before rotation: %d %s", a.Status, a.Body)
 	}
-	if a := send(t, front, "GET", "/", bearer(next)); a.status != 401 || !strings.Contains(a.challenge, "unknown_kid") {
-		t.Fatalf("next key before rotation: %d %q", a.status, a.challenge)
+	if a := send(t, front, "GET", "/", bearer(next)); a.Status != 401 || !strings.Contains(a.Challenge, "unknown_kid") {
+		t.Fatalf("next key before rotation: %d %q", a.Status, a.Challenge)
 	}
 	write(authntest.JWKS(t, f.ES2))
-	if a := send(t, front, "GET", "/", bearer(next)); a.status != 200 {
-		t.Fatalf("next key after rotation: %d %s\nlogs: %s", a.status, a.body, &log)
+	if a := send(t, front, "GET", "/", bearer(next)); a.Status != 200 {
+		t.Fatalf("next key after rotation: %d %s\nlogs: %s", a.Status, a.Body, &log)
 	}
-	if a := send(t, front, "GET", "/", bearer(old)); a.status != 401 || !strings.Contains(a.challenge, "unknown_kid") {
-		t.Fatalf("old key after rotation (its token was cached): %d %q", a.status, a.challenge)
+	if a := send(t, front, "GET", "/", bearer(old)); a.Status != 401 || !strings.Contains(a.Challenge, "unknown_kid") {
+		t.Fatalf("old key after rotation (its token was cached): %d %q", a.Status, a.Challenge)
 	}
 	if !strings.Contains(log.String(), "reloaded 1 keys") {
 		t.Errorf("logs %q do not tell of the reload", log.String())
@@ -347,7 +234,7 @@ func TestPluginUnderConcurrentLoad(t *testing.T) {
 				return
 			}
 			if k.status == 200 {
-				var s seen
+				var s authntest.Seen
 				if err := json.Unmarshal(body, &s); err != nil || s.Header.Get("X-User") != "bob" || s.Target != fmt.Sprintf("/r/%d", i) {
 					errs <- fmt.Errorf("request %d: upstream saw %s", i, body)
 				}
