@@ -68,6 +68,18 @@
 // cache; inproc-ms is the part inside the child, split into start-ms
 // (host.New), prepare-ms (NewVerifier) and verify-ms (the first Verify).
 //
+// # Request authentication (proxy_test.go)
+//
+// BenchmarkProxy/alg=<ALG>/impl=<impl>/token=<cached|cold> is one request
+// through a reverse proxy on loopback, one connection: impl=bare is the
+// proxy alone, impl=middleware puts host/httpauth (core/authn natively)
+// in front of it, impl=plugin the proxy plugin (wasm/plugin) in
+// http-wasm-host-go's net/http handler, configured as Traefik loads it.
+// token=cold turns the verified-token cache off, so every request checks
+// a signature. BenchmarkPluginInstance is what a proxy pays for each new
+// instance of the plugin (instantiation and _initialize, which builds the
+// engine from its configuration), with its MiB/instance.
+//
 // # Same tokens, same policy, checked
 //
 // testdata/tokens.json holds, per ALG, a public JWKS, a valid token (iss,
