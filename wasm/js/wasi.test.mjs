@@ -1,10 +1,10 @@
-// The WASI shim under Node: no browser needed. Run with: node --test bench/browser/
+// The WASI shim under Node: no browser needed. Run with: node --test wasm/js/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { WASI, WasiExit, Errno } from './wasi.mjs';
 
-const bytes = await readFile(new URL('../../wasm/blob/jwtwasm.wasm', import.meta.url));
+const bytes = await readFile(new URL('../blob/jwtwasm.wasm', import.meta.url));
 const module = await WebAssembly.compile(bytes);
 
 test('the shim provides every import the module declares', () => {

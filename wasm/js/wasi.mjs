@@ -6,10 +6,11 @@
 // every path call fails (EBADF, or ENOTDIR on stdio).
 //
 // The class below has the part of node:wasi's WASI that wasm/js/jwtwasm.mjs
-// uses (the constructor, getImportObject, initialize), so the page maps the
-// specifier "node:wasi" onto this file with an import map and runs that
-// driver unchanged. It only needs globalThis.crypto, performance and
-// console, so it runs under Node too (wasi.test.mjs).
+// uses (the constructor, getImportObject, initialize), so bench/browser's
+// page maps the specifier "node:wasi" onto this file with an import map and
+// runs that driver unchanged. It only needs globalThis.crypto, performance
+// and console, so it runs under Node too (wasi.test.mjs). It lived in
+// bench/browser until the JS package (this directory) needed it too.
 //
 // # Notes
 //
