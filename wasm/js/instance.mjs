@@ -210,13 +210,11 @@ export class Instance {
     return this.#guard(() => {
       const ptr = this.#x.jwtwasm_alloc(req.length);
       if (ptr === 0) throw new JwtwasmError('too_large', `request of ${req.length} bytes is over the module's limit`);
-      let res;
-      try {
-        this.#view(ptr, req.length).set(req);
-        res = Instance.#unpack(this.#x.jwtwasm_call(op, ptr, req.length));
-      } finally {
-        if (!this.broken) this.#x.jwtwasm_free(ptr);
-      }
+      // No finally: after a trap the instance is not called again, not
+      // even to free.
+      this.#view(ptr, req.length).set(req);
+      const res = Instance.#unpack(this.#x.jwtwasm_call(op, ptr, req.length));
+      this.#x.jwtwasm_free(ptr);
       const view = this.#view(res[0], res[1]);
       try {
         if (view.length === 0) throw new JwtwasmError('internal', 'the module returned an empty result');
