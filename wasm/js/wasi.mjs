@@ -18,6 +18,8 @@
 //     module's hot paths never sleep.
 //   - performance.now() is coarsened by the browser (100 µs, or 5 µs when the
 //     page is cross-origin isolated, which bench/browser's server arranges).
+//   - Where performance.timeOrigin is missing or 0 (some edge runtimes), the
+//     wall clock is Date.now(), in whole milliseconds.
 
 // Errno values of WASI preview 1.
 export const Errno = Object.freeze({
@@ -48,6 +50,7 @@ const ALL_RIGHTS = (1n << 29n) - 1n; // every right preview 1 defines
 // Nanoseconds since the Unix epoch and since an arbitrary start.
 const realtime = () => {
   const origin = performance.timeOrigin;
+  if (!(origin > 0)) return BigInt(Date.now()) * 1_000_000n;
   const whole = Math.floor(origin);
   return BigInt(whole) * 1_000_000n + BigInt(Math.round((origin - whole + performance.now()) * 1e6));
 };

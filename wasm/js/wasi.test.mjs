@@ -63,6 +63,14 @@ test('clock_time_get: the wall clock is Unix time, the monotonic one does not go
   assert.equal(imports.clock_time_get(2, 0n, 0), Errno.INVAL);
 });
 
+test('without performance.timeOrigin the wall clock is Date.now()', (t) => {
+  const { imports, view } = bare();
+  t.mock.getter(performance, 'timeOrigin', () => 0);
+  t.mock.method(Date, 'now', () => 1_700_000_000_123);
+  assert.equal(imports.clock_time_get(0, 0n, 0), Errno.SUCCESS);
+  assert.equal(view().getBigUint64(0, true), 1_700_000_000_123_000_000n);
+});
+
 test('poll_oneoff waits for a relative clock subscription', () => {
   const { imports, view } = bare();
   const v = view();
