@@ -1,11 +1,11 @@
 // The page's side of the browser benchmark: it loads the module through
-// wasm/js/jwtwasm.mjs (with wasi.mjs standing in for node:wasi), prepares
+// wasm/js/instance.mjs and its WASI shim, as bench/node does, prepares
 // one verifier at a time and runs every timed loop itself, with
 // performance.now(), so that no round trip to the driver (run.mjs) sits in
 // a timed loop. The driver calls the functions of globalThis.bench with
 // page.evaluate; each returns plain data.
 
-import { load } from './jwtwasm.mjs';
+import { Instance } from '/js/instance.mjs';
 
 // The implementations: extra verifier_new members (wasm/ABI.md, op 2).
 const IMPLS = {
@@ -30,7 +30,7 @@ let sink; // keeps results alive so that no call is optimised away
 function timeN(n) {
   const { wasm, handle, token } = current;
   const start = performance.now();
-  for (let i = 0; i < n; i++) sink = wasm.verify(handle, token).claims;
+  for (let i = 0; i < n; i++) sink = JSON.parse(wasm.verify(handle, token, Date.now()).claims);
   return (performance.now() - start) * 1e6;
 }
 
@@ -45,8 +45,8 @@ globalThis.bench = {
     const [t, m] = await Promise.all([fetch('/tokens.json'), fetch('/jwtwasm.wasm')]);
     if (!t.ok || !m.ok) throw new Error(`fetching the fixtures: ${t.status} ${m.status}`);
     tokens = await t.json();
-    const bytes = await m.arrayBuffer();
-    for (const name of Object.keys(IMPLS)) modules[name] = await load(bytes);
+    const module = await WebAssembly.compile(await m.arrayBuffer());
+    for (const name of Object.keys(IMPLS)) modules[name] = await Instance.create(module);
     return {
       algs: Object.keys(tokens),
       impls: Object.keys(IMPLS),
@@ -67,14 +67,14 @@ globalThis.bench = {
     if (!spec || !wasm) return `no ${alg} token or no impl ${impl}`;
     let handle;
     try {
-      handle = wasm.newVerifier(JSON.stringify(spec.jwks), spec.policy, IMPLS[impl]);
+      ({ handle } = wasm.newVerifier(JSON.stringify(spec.jwks), spec.policy, IMPLS[impl]));
     } catch (err) {
       return `${impl} cannot prepare a ${alg} verifier: ${err.message}`;
     }
     current = { wasm, handle, token: spec.token };
     let claims;
     try {
-      claims = wasm.verify(handle, spec.token).claims;
+      claims = JSON.parse(wasm.verify(handle, spec.token, Date.now()).claims);
     } catch (err) {
       return `${impl} refuses the valid ${alg} token: ${err.message}`;
     }
@@ -83,7 +83,7 @@ globalThis.bench = {
       return `${impl} accepts the ${alg} token with claims ${JSON.stringify(claims)}, want ${want}`;
     }
     try {
-      wasm.verify(handle, spec.bad_token);
+      wasm.verify(handle, spec.bad_token, Date.now());
     } catch {
       return undefined;
     }

@@ -1,9 +1,9 @@
 // The browser side of the jwtwasm benchmarks: for every algorithm in
 // bench/testdata/tokens.json it times, in headless Chromium,
 //
-//   chromium-wasm         the jwtwasm module through wasm/js/jwtwasm.mjs and
-//                         the WASI shim wasi.mjs (a prepared verifier, one
-//                         jwtwasm_verify call per token), and
+//   chromium-wasm         the jwtwasm module through wasm/js/instance.mjs and
+//                         its WASI shim wasm/js/wasi.mjs (a prepared verifier,
+//                         one jwtwasm_verify_input call per token), and
 //   chromium-wasm-stdlib  the same with a verifier made with "crypto":
 //                         "stdlib" (Go's crypto/rsa and crypto/ecdsa instead
 //                         of the module's own RSA and P-256 code),
@@ -95,8 +95,8 @@ const procs = Math.round(number('procs', flags.procs, os.availableParallelism())
 const files = {
   '/': [path.join(here, 'page.html'), 'text/html; charset=utf-8'],
   '/page.mjs': [path.join(here, 'page.mjs'), 'text/javascript; charset=utf-8'],
-  '/wasi.mjs': [path.join(here, 'wasi.mjs'), 'text/javascript; charset=utf-8'],
-  '/jwtwasm.mjs': [path.join(repo, 'wasm/js/jwtwasm.mjs'), 'text/javascript; charset=utf-8'],
+  '/js/instance.mjs': [path.join(repo, 'wasm/js/instance.mjs'), 'text/javascript; charset=utf-8'],
+  '/js/wasi.mjs': [path.join(repo, 'wasm/js/wasi.mjs'), 'text/javascript; charset=utf-8'],
   '/jwtwasm.wasm': [path.resolve(flags.module), 'application/wasm'],
   '/tokens.json': [path.resolve(flags.tokens), 'application/json'],
 };
@@ -214,7 +214,7 @@ async function main() {
   // line, which no Go or Node result has, would put these rows in a
   // benchstat table of their own.
   out(`# Browser comparison (bench/browser/run.mjs${flags.smoke ? ' --smoke' : ''}): ${path.relative(repo, path.resolve(flags.module))}` +
-    ` in headless Chromium ${browser.version()} through bench/browser/wasi.mjs; chromium-wasm = crypto "fast" (the default), chromium-wasm-stdlib = crypto "stdlib"`);
+    ` in headless Chromium ${browser.version()} through wasm/js/wasi.mjs; chromium-wasm = crypto "fast" (the default), chromium-wasm-stdlib = crypto "stdlib"`);
   header(flags).forEach(out);
 
   const call = (name, ...args) => page.evaluate(([name, args]) => globalThis.bench[name](...args), [name, args]);

@@ -1,8 +1,9 @@
 // The Node side of the jwtwasm benchmarks: for every algorithm in
 // bench/testdata/tokens.json it times
 //
-//   node-wasm  the jwtwasm module under node:wasi, through wasm/js/jwtwasm.mjs
-//              (a prepared verifier, one jwtwasm_verify call per token), and
+//   node-wasm  the jwtwasm module through wasm/js/instance.mjs and its WASI
+//              shim, as the JS package runs it (a prepared verifier, one
+//              jwtwasm_verify_input call per token, the claims parsed), and
 //   node-jose  panva's jose (Node's WebCrypto): createLocalJWKSet + jwtVerify
 //              with the token's policy (algorithms, issuer, audience, ...),
 //
@@ -28,7 +29,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { load } from '../../wasm/js/jwtwasm.mjs';
+import { Instance } from '../../wasm/js/instance.mjs';
 import { commonOptions, header, list, repo, resultLine } from '../js/benchfmt.mjs';
 
 const options = { ...commonOptions };
@@ -75,10 +76,10 @@ const payloadOf = (token) => JSON.parse(decoder.decode(Buffer.from(token.split('
 // { verify(token) -> claims, async }: verify throws for a refused token.
 const implementations = {
   'node-wasm': async () => {
-    const wasm = await load(await readFile(flags.module));
+    const wasm = await Instance.create(await WebAssembly.compile(await readFile(flags.module)));
     return (spec) => {
-      const handle = wasm.newVerifier(JSON.stringify(spec.jwks), spec.policy);
-      return { verify: (token) => wasm.verify(handle, token).claims, async: false };
+      const { handle } = wasm.newVerifier(JSON.stringify(spec.jwks), spec.policy);
+      return { verify: (token) => JSON.parse(wasm.verify(handle, token, Date.now()).claims), async: false };
     };
   },
   'node-jose': async () => (spec) => {
@@ -199,7 +200,7 @@ const require = createRequire(import.meta.url);
 const joseVersion = require('jose/package.json').version;
 
 const out = (line) => process.stdout.write(line + '\n');
-out(`# Node comparison (bench/node/run.mjs): node-wasm = ${path.relative(repo, path.resolve(flags.module))} under node:wasi, node-jose = jose ${joseVersion}`);
+out(`# Node comparison (bench/node/run.mjs): node-wasm = ${path.relative(repo, path.resolve(flags.module))} under wasm/js's WASI shim, node-jose = jose ${joseVersion}`);
 header(flags).forEach(out);
 
 const prepared = {};

@@ -6,10 +6,11 @@
 // every path call fails (EBADF, or ENOTDIR on stdio).
 //
 // The class below has the part of node:wasi's WASI that wasm/js/jwtwasm.mjs
-// uses (the constructor, getImportObject, initialize), so the page maps the
-// specifier "node:wasi" onto this file with an import map and runs that
-// driver unchanged. It only needs globalThis.crypto, performance and
-// console, so it runs under Node too (wasi.test.mjs).
+// uses (the constructor, getImportObject, initialize), so bench/browser's
+// page maps the specifier "node:wasi" onto this file with an import map and
+// runs that driver unchanged. It only needs globalThis.crypto, performance
+// and console, so it runs under Node too (wasi.test.mjs). It lived in
+// bench/browser until the JS package (this directory) needed it too.
 //
 // # Notes
 //
@@ -17,6 +18,8 @@
 //     module's hot paths never sleep.
 //   - performance.now() is coarsened by the browser (100 µs, or 5 µs when the
 //     page is cross-origin isolated, which bench/browser's server arranges).
+//   - Where performance.timeOrigin is missing or 0 (some edge runtimes), the
+//     wall clock is Date.now(), in whole milliseconds.
 
 // Errno values of WASI preview 1.
 export const Errno = Object.freeze({
@@ -47,6 +50,7 @@ const ALL_RIGHTS = (1n << 29n) - 1n; // every right preview 1 defines
 // Nanoseconds since the Unix epoch and since an arbitrary start.
 const realtime = () => {
   const origin = performance.timeOrigin;
+  if (!(origin > 0)) return BigInt(Date.now()) * 1_000_000n;
   const whole = Math.floor(origin);
   return BigInt(whole) * 1_000_000n + BigInt(Math.round((origin - whole + performance.now()) * 1e6));
 };

@@ -1,10 +1,10 @@
-// The WASI shim under Node: no browser needed. Run with: node --test bench/browser/
+// The WASI shim under Node: no browser needed. Run with: node --test wasm/js/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { WASI, WasiExit, Errno } from './wasi.mjs';
 
-const bytes = await readFile(new URL('../../wasm/blob/jwtwasm.wasm', import.meta.url));
+const bytes = await readFile(new URL('../blob/jwtwasm.wasm', import.meta.url));
 const module = await WebAssembly.compile(bytes);
 
 test('the shim provides every import the module declares', () => {
@@ -61,6 +61,14 @@ test('clock_time_get: the wall clock is Unix time, the monotonic one does not go
   imports.clock_time_get(1, 0n, 0);
   assert.ok(view().getBigUint64(0, true) >= a);
   assert.equal(imports.clock_time_get(2, 0n, 0), Errno.INVAL);
+});
+
+test('without performance.timeOrigin the wall clock is Date.now()', (t) => {
+  const { imports, view } = bare();
+  t.mock.getter(performance, 'timeOrigin', () => 0);
+  t.mock.method(Date, 'now', () => 1_700_000_000_123);
+  assert.equal(imports.clock_time_get(0, 0n, 0), Errno.SUCCESS);
+  assert.equal(view().getBigUint64(0, true), 1_700_000_000_123_000_000n);
 });
 
 test('poll_oneoff waits for a relative clock subscription', () => {
