@@ -24,8 +24,15 @@
 # and traefik.log (debug level). Stop it with `kill PID`, then remove DIR.
 # If Traefik exits, or a router stays disabled (the plugin failed to load,
 # its init failed, or its configuration was refused), the script stops
-# Traefik, prints the routers' and middlewares' errors and the log's tail
-# on stderr, and exits 1.
+# Traefik, prints the log's errors on stderr (they name the router and the
+# guest's trap), keeps DIR and exits 1.
+#
+# What a guest sees, checked with Traefik v3.7.9: its configuration is the
+# middleware's plugin map as JSON with every scalar turned into a string
+# (3 -> "3", true -> "true", 1.5 -> "1.500000"); its stderr goes nowhere
+# (log through http-wasm's log function: it lands in traefik.log); a
+# failed init drops the router, so its requests get 404 or whatever other
+# router matches them.
 #
 # Traefik loads local plugins from plugins-local/src/<module>/ in its
 # working directory only, so this script copies the plugin there and runs
