@@ -27,7 +27,7 @@ const CODES = [undefined, 'internal', 'malformed', 'too_large', 'alg_not_allowed
   'unknown_kid', 'key_mismatch', 'bad_signature', 'expired', 'not_yet_valid',
   'issued_in_future', 'bad_issuer', 'bad_audience', 'bad_subject', 'missing_claim',
   'unsupported_crit', 'weak_key', 'forbidden', 'invalid_key', 'invalid_argument',
-  'canceled', 'timeout', 'never_valid'];
+  'canceled', 'timeout', 'never_valid', 'unsupported'];
 
 /** An error the module returned: `code` is its stable name. */
 export class JwtwasmError extends Error {
