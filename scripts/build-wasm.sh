@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Build the jwtwasm WebAssembly module reproducibly and write it where the
-# host embeds it: wasm/blob/jwtwasm.wasm.
-#   scripts/build-wasm.sh           build and replace the committed module
-#   scripts/build-wasm.sh --check   build and fail if it differs from the committed one
-#   scripts/build-wasm.sh --names OUT   the same build with its function names kept
-#                                       (no -s), written to OUT: for size profiles
+# Build the jwtwasm WebAssembly modules reproducibly and write them where
+# the hosts find them:
+#   wasm/blob/jwtwasm.wasm          the full module (built from wasm/)
+#   wasm/blob/jwtwasm-verify.wasm   the verify-only module: the same source
+#                                   with the build tag jwtwasm_lean (see below)
+#
+#   scripts/build-wasm.sh           build both and replace the committed ones
+#   scripts/build-wasm.sh --check   build both and fail if either differs from the committed one
+#   scripts/build-wasm.sh --names OUT [verify]
+#                                   the full module (or the verify-only one) with its
+#                                   function names kept (no -s), written to OUT: for
+#                                   size profiles
 # The toolchain is the one go.mod names; -trimpath, -buildvcs=false and a
 # stripped binary make the output identical byte for byte on any machine.
 set -euo pipefail
@@ -17,27 +23,70 @@ if [ "$have" != "$want" ]; then
   exit 1
 fi
 
-out=wasm/blob/jwtwasm.wasm
-tmp="$(mktemp "${TMPDIR:-/tmp}/jwtwasm.XXXXXX.wasm")"
-trap 'rm -f "$tmp"' EXIT
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/jwtwasm.XXXXXX")"
+trap 'rm -rf "$tmp"' EXIT
 
-ldflags='-s -w'
-if [ "${1:-}" = "--names" ]; then
-  [ -n "${2:-}" ] || { echo "build-wasm: --names wants an output file" >&2; exit 2; }
-  out=$2
-  ldflags='-w'
-fi
+full=wasm/blob/jwtwasm.wasm
+verify=wasm/blob/jwtwasm-verify.wasm
+lean_tag=jwtwasm_lean
 
-GOOS=wasip1 GOARCH=wasm CGO_ENABLED=0 GOFLAGS= \
-  go build -buildmode=c-shared -trimpath -buildvcs=false -ldflags="$ldflags" -o "$tmp" ./wasm
+# The verify-only module is built for its download size (the page loads
+# it first, gzipped): besides the tag, the packages that no verification of
+# a token runs (JSON of requests and results, fmt's error messages, key
+# parsing with math/big, reflection) are compiled without inlining, which
+# takes about 60 KB off the gzip size at no cost per token, and packdata
+# joins Go's tens of thousands of data segments (about 100 KB). The full
+# module keeps Go's defaults: the command embeds it, and wazero decodes
+# its raw bytes at every start.
+lean_noinline=(encoding/json fmt internal/fmtsort math/big reflect encoding/pem
+  vendor/golang.org/x/crypto/cryptobyte
+  github.com/jwtwasm/jwtwasm/core/internal/jwxkey github.com/jwtwasm/jwtwasm/core/internal/pubder)
+lean_gcflags=()
+for p in "${lean_noinline[@]}"; do lean_gcflags+=("-gcflags=$p=-l"); done
+
+# build OUT full|verify LDFLAGS
+build() {
+  local flags=()
+  if [ "$2" = verify ]; then flags=(-tags="$lean_tag" "${lean_gcflags[@]}"); fi
+  GOOS=wasip1 GOARCH=wasm CGO_ENABLED=0 GOFLAGS= \
+    go build -buildmode=c-shared -trimpath -buildvcs=false "${flags[@]}" -ldflags="$3" -o "$1" ./wasm
+  if [ "$2" = verify ]; then
+    go run ./wasm/internal/packdata "$1" "$1.packed"
+    mv "$1.packed" "$1"
+  fi
+}
+
+case "${1:-}" in
+  --names)
+    [ -n "${2:-}" ] || { echo "build-wasm: --names wants an output file" >&2; exit 2; }
+    case "${3:-full}" in
+      full | verify) build "$2" "${3:-full}" '-w' ;;
+      *) echo "build-wasm: --names OUT [verify]: unknown module ${3}" >&2; exit 2 ;;
+    esac
+    exit 0
+    ;;
+  --check | "") ;;
+  *) echo "build-wasm: unknown argument ${1}" >&2; exit 2 ;;
+esac
+
+build "$tmp/full.wasm" full '-s -w'
+build "$tmp/verify.wasm" verify '-s -w'
 
 if [ "${1:-}" = "--check" ]; then
-  if ! cmp -s "$tmp" "$out"; then
-    echo "build-wasm: $out differs from a fresh build: run scripts/build-wasm.sh and commit the result" >&2
-    exit 1
-  fi
-  echo "build-wasm: $out matches a fresh build ($(wc -c <"$out") bytes)"
-  exit 0
+  status=0
+  for pair in "$tmp/full.wasm:$full" "$tmp/verify.wasm:$verify"; do
+    fresh=${pair%%:*} out=${pair#*:}
+    if cmp -s "$fresh" "$out"; then
+      echo "build-wasm: $out matches a fresh build ($(wc -c <"$out") bytes)"
+    else
+      echo "build-wasm: $out differs from a fresh build: run scripts/build-wasm.sh and commit the result" >&2
+      status=1
+    fi
+  done
+  exit $status
 fi
-cp "$tmp" "$out"
-echo "build-wasm: wrote $out: $(wc -c <"$out") bytes, $(gzip -9 -c "$out" | wc -c) gzipped"
+cp "$tmp/full.wasm" "$full"
+cp "$tmp/verify.wasm" "$verify"
+for out in "$full" "$verify"; do
+  echo "build-wasm: wrote $out: $(wc -c <"$out") bytes, $(gzip -9 -c "$out" | wc -c) gzipped"
+done
