@@ -28,7 +28,8 @@ import (
 )
 
 // verifyImpls are the impls of BenchmarkVerify, in the order they run.
-var verifyImpls = []string{"stdlib", "core", "wasm", "wasm-check", "wasm-stdlib", "wasm-interp", "jwx", "golang-jwt", "go-jose"}
+// wasm-verify is impl=wasm with the verify-only module.
+var verifyImpls = []string{"stdlib", "core", "wasm", "wasm-verify", "wasm-check", "wasm-stdlib", "wasm-interp", "jwx", "golang-jwt", "go-jose"}
 
 // interpAlgs are the only ALGs wasm-interp runs: at tens of ms per op
 // (ten times the compiler or more), two algorithms show what it costs.
@@ -209,10 +210,13 @@ func verifierFor(b *testing.B, f *fixture, impl string) (bind func(token string)
 			b.Fatal(err)
 		}
 		return perToken(func(tok string) error { _, err := v.Verify(tok); return err })
-	case "wasm", "wasm-interp":
+	case "wasm", "wasm-interp", "wasm-verify":
 		rt := wasmRuntime(b)
-		if impl == "wasm-interp" {
+		switch impl {
+		case "wasm-interp":
 			rt = interpRuntime(b)
+		case "wasm-verify":
+			rt = verifyRuntime(b)
 		}
 		v := wasmVerifier(b, rt, f)
 		return perToken(func(tok string) error {

@@ -213,6 +213,7 @@ var errBadSignature = errors.New("signature does not verify")
 var (
 	compilerRT  lazyRuntime
 	interpRT    lazyRuntime
+	verifyRT    lazyRuntime
 	parallelRTs struct {
 		mu sync.Mutex
 		rt map[int]*host.Runtime // by pool size
@@ -238,6 +239,23 @@ func (l *lazyRuntime) get(tb testing.TB, opts ...host.Option) *host.Runtime {
 // compiler, the compilation cached in cacheDir.
 func wasmRuntime(tb testing.TB) *host.Runtime {
 	return compilerRT.get(tb, host.WithCompilationCacheDir(cacheDir(tb)))
+}
+
+// verifyRuntime is the runtime of impl=wasm-verify: the verify-only module
+// (wasm/blob/jwtwasm-verify.wasm) with wazero's compiler, cached as
+// wasmRuntime's.
+func verifyRuntime(tb testing.TB) *host.Runtime {
+	return verifyRT.get(tb, host.WithModule(verifyModule(tb)), host.WithCompilationCacheDir(cacheDir(tb)))
+}
+
+// verifyModule reads the verify-only module, which no Go package embeds.
+func verifyModule(tb testing.TB) []byte {
+	tb.Helper()
+	m, err := os.ReadFile(filepath.Join("..", "wasm", "blob", "jwtwasm-verify.wasm"))
+	if err != nil {
+		tb.Fatalf("the verify-only module: %v", err)
+	}
+	return m
 }
 
 // interpRuntime is the runtime of impl=wasm-interp: wazero's interpreter
@@ -268,7 +286,7 @@ func poolRuntime(tb testing.TB, n int) *host.Runtime {
 
 func closeRuntimes() {
 	ctx := context.Background()
-	for _, l := range []*lazyRuntime{&compilerRT, &interpRT} {
+	for _, l := range []*lazyRuntime{&compilerRT, &interpRT, &verifyRT} {
 		if l.rt != nil {
 			l.rt.Close(ctx)
 		}

@@ -344,7 +344,8 @@ func TestCaseCoverage(t *testing.T) {
 	for _, code := range core.Codes() {
 		switch code {
 		case core.CodeInternal, core.CodeInvalidKey, core.CodeInvalidArgument,
-			core.CodeCanceled, core.CodeTimeout: // a host's, not a token's
+			core.CodeCanceled, core.CodeTimeout, // a host's, not a token's
+			core.CodeUnsupported: // a build's, not a token's
 			continue
 		}
 		want = append(want, code.String())

@@ -79,6 +79,19 @@
 // Keys below [MinRSABits] neither sign nor verify unless
 // [Policy].AllowWeakKeys or [AllowWeakKeys] is set for a legacy issuer.
 //
+// # The verify-only build
+//
+// Built with the tag jwtwasm_lean, core reads PEM without crypto/x509:
+// public keys only ("PUBLIC KEY", "RSA PUBLIC KEY"), read exactly as the
+// full build reads them, while private keys and certificates in PEM are
+// refused with [CodeUnsupported], and [Key.MarshalPEM] answers it too.
+// JWKs and JWKS, private ones included, are read as always, and every
+// verdict on a token is the same. Together with a program that calls only
+// the verifying half of the API (ParseKeySet, NewVerifier, Verify,
+// VerifyJWS, Inspect), the tag keeps crypto/x509, net, net/url and the
+// PKCS #8 code out of the binary, which is how the verify-only
+// WebAssembly module (wasm/blob/jwtwasm-verify.wasm) is built.
+//
 // # Signature code
 //
 // RSA and ES256 signatures are checked either by the standard library or by

@@ -72,6 +72,12 @@ const (
 	// CodeNeverValid reports a token whose "nbf" is not before its "exp":
 	// no moment exists at which it is valid, whatever the clock says.
 	CodeNeverValid
+	// CodeUnsupported reports an operation or an input that this build
+	// leaves out: the verify-only build (build tag jwtwasm_lean, the
+	// module jwtwasm-verify.wasm) neither signs nor makes keys, and reads
+	// public keys only. The message names what is missing; the full build
+	// does it.
+	CodeUnsupported
 
 	codeEnd // keep last: the number of codes plus one
 )
@@ -99,6 +105,7 @@ var codeNames = [...]string{
 	CodeCanceled:        "canceled",
 	CodeTimeout:         "timeout",
 	CodeNeverValid:      "never_valid",
+	CodeUnsupported:     "unsupported",
 }
 
 // String returns the code's stable name, such as "bad_signature".
@@ -136,7 +143,7 @@ func Codes() []Code {
 // exits 1 for these and 2 for the rest.
 func (c Code) IsTokenRejection() bool {
 	switch c {
-	case CodeInternal, CodeInvalidKey, CodeInvalidArgument, CodeCanceled, CodeTimeout, 0:
+	case CodeInternal, CodeInvalidKey, CodeInvalidArgument, CodeCanceled, CodeTimeout, CodeUnsupported, 0:
 		return false
 	}
 	return true

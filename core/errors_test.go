@@ -38,6 +38,7 @@ var codeTable = []struct {
 	{CodeCanceled, 20, "canceled"},
 	{CodeTimeout, 21, "timeout"},
 	{CodeNeverValid, 22, "never_valid"},
+	{CodeUnsupported, 23, "unsupported"},
 }
 
 func TestCodeNumbersAndNames(t *testing.T) {
@@ -201,7 +202,7 @@ func TestJoinedErrors(t *testing.T) {
 
 func TestIsTokenRejection(t *testing.T) {
 	t.Parallel()
-	notRejections := map[Code]bool{0: true, CodeInternal: true, CodeInvalidKey: true, CodeInvalidArgument: true, CodeCanceled: true, CodeTimeout: true}
+	notRejections := map[Code]bool{0: true, CodeInternal: true, CodeInvalidKey: true, CodeInvalidArgument: true, CodeCanceled: true, CodeTimeout: true, CodeUnsupported: true}
 	for _, c := range append(Codes(), 0) {
 		want := !notRejections[c]
 		if got := c.IsTokenRejection(); got != want {

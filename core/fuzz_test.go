@@ -211,10 +211,7 @@ func FuzzParseKey(f *testing.F) {
 		f.Add(seed, []byte(nil))
 		f.Add(seed, []byte(fuzzPassphrase))
 	}
-	decryptPKCS8 = func(der, passphrase []byte) ([]byte, error) {
-		return pkcs8.DecryptLimited(der, passphrase, fuzzMaxIterations)
-	}
-	f.Cleanup(func() { decryptPKCS8 = pkcs8.Decrypt })
+	lowerKDFLimit(f, fuzzMaxIterations)
 	f.Fuzz(func(t *testing.T, data, passphrase []byte) {
 		k, err := ParseKey(data, WithPassphrase(passphrase))
 		if err != nil {

@@ -38,7 +38,7 @@ var fixedKeys = sync.OnceValues(func() (map[string]*Key, error) {
 		if err != nil {
 			return nil, err
 		}
-		k, err := ParseKey(data)
+		k, err := parseFixture(data)
 		if err != nil {
 			return nil, err
 		}

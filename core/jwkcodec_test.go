@@ -302,8 +302,9 @@ func sameRaw(a, b any) bool {
 	return false
 }
 
-// jwkCorpus returns every JWK of core's test data and of the Wycheproof
-// JOSE files, each under a name saying where it came from.
+// jwkCorpus returns every JWK of core's test data and of every Wycheproof
+// file (the JOSE files, and the keys of the ECDSA, EdDSA and RSA signature
+// files), each under a name saying where it came from.
 func jwkCorpus(t testing.TB) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
@@ -349,13 +350,19 @@ func jwkCorpus(t testing.TB) map[string][]byte {
 		}
 		t.Logf("Wycheproof vectors not found at %s (../shared is absent in a fresh clone; CI has it): %v", jwkWycheproofDir, err)
 	} else {
-		for _, name := range []string{"json_web_key_test.json", "json_web_signature_test.json", "json_web_crypto_test.json"} {
-			data, err := os.ReadFile(filepath.Join(jwkWycheproofDir, name))
+		// The JOSE files, and every other file's "publicKeyJwk" and
+		// "keyJwk" (the ECDSA, EdDSA and RSA signature vectors).
+		names, err := filepath.Glob(filepath.Join(jwkWycheproofDir, "*_test.json"))
+		if err != nil || len(names) < 3 {
+			t.Fatalf("Wycheproof files in %s: %d (%v)", jwkWycheproofDir, len(names), err)
+		}
+		for _, name := range names {
+			data, err := os.ReadFile(name)
 			if err != nil {
 				t.Fatal(err)
 			}
 			before := len(out)
-			add(name, data)
+			add("wycheproof/"+filepath.Base(name), data)
 			wp += len(out) - before
 		}
 		if wp == 0 {
@@ -413,7 +420,7 @@ func TestJWKCodecsAgree(t *testing.T) {
 				t.Logf("%s: %s", v, data)
 			}
 			source := "core testdata"
-			if strings.HasPrefix(name, "json_web_") {
+			if strings.HasPrefix(name, "wycheproof/") {
 				source = "Wycheproof"
 			}
 			counts[jwkVerdict(source+": "+string(v))]++

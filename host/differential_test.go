@@ -3,7 +3,8 @@ package host_test
 // TestDifferential runs every case of ../core/testdata/cases (written by
 // core's TestWriteCases; the format is described in core/cases_test.go)
 // through core natively and through the WebAssembly module, and requires
-// the same verdict, code, message, header, claims and key.
+// the same verdict, code, message, header, claims and key;
+// TestDifferentialVerifyModule does the same with the verify-only module.
 
 import (
 	"bytes"
@@ -56,7 +57,16 @@ var (
 	// well under a second instead of compiling the module again.
 	compiler    = &sharedRuntime{opts: cacheOptions()}
 	interpreter = &sharedRuntime{opts: []host.Option{host.WithInterpreter()}}
+	// verifyOnly runs the verify-only module, wasm/blob/jwtwasm-verify.wasm.
+	verifyOnly = &sharedRuntime{opts: append(cacheOptions(), host.WithModule(readVerifyModule()))}
 )
+
+// readVerifyModule reads the verify-only module, or returns nil, which
+// host.New refuses with an error that the test reports.
+func readVerifyModule() []byte {
+	m, _ := os.ReadFile(filepath.Join("..", "wasm", "blob", "jwtwasm-verify.wasm"))
+	return m
+}
 
 // cacheOptions keeps compiled code in the user's cache directory, as the
 // command does: never a fixed path in a shared /tmp, whose contents another
@@ -71,7 +81,7 @@ func cacheOptions() []host.Option {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	for _, s := range []*sharedRuntime{compiler, interpreter} {
+	for _, s := range []*sharedRuntime{compiler, interpreter, verifyOnly} {
 		if s.rt != nil {
 			_ = s.rt.Close(context.Background())
 		}
@@ -321,6 +331,13 @@ func TestDifferential(t *testing.T) {
 		}
 	}
 	runCases(t, compiler.get(t), cases)
+}
+
+// TestDifferentialVerifyModule runs every case through the verify-only
+// module (build tag jwtwasm_lean), which must answer as core does, and so
+// as the full module: same verdict, code, message, header, claims and key.
+func TestDifferentialVerifyModule(t *testing.T) {
+	runCases(t, verifyOnly.get(t), readDiffCases(t))
 }
 
 // TestDifferentialInterpreter runs a subset through wazero's interpreter,

@@ -21,9 +21,14 @@ import (
 // Wycheproof test holds the native verdicts to the vectors; this one holds
 // the module to core.
 func TestWycheproofDifferential(t *testing.T) {
+	wycheproofDifferential(t, sharedTestRuntime(t))
+}
+
+// wycheproofDifferential holds rt to core on Wycheproof's compact JWS
+// cases; see TestWycheproofDifferential.
+func wycheproofDifferential(t *testing.T, rt *Runtime) {
 	dir := testkit.WycheproofDir(t)
 	ctx := context.Background()
-	rt := sharedTestRuntime(t)
 	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	total := 0
 	for _, name := range []string{"json_web_signature_test.json", "json_web_key_test.json", "json_web_crypto_test.json"} {

@@ -23,7 +23,7 @@ export type ErrorCode =
   | 'internal' | 'malformed' | 'too_large' | 'alg_not_allowed' | 'unknown_kid' | 'key_mismatch'
   | 'bad_signature' | 'expired' | 'not_yet_valid' | 'issued_in_future' | 'bad_issuer' | 'bad_audience'
   | 'bad_subject' | 'missing_claim' | 'unsupported_crit' | 'weak_key' | 'forbidden' | 'invalid_key'
-  | 'invalid_argument' | 'canceled' | 'timeout' | 'never_valid';
+  | 'invalid_argument' | 'canceled' | 'timeout' | 'never_valid' | 'unsupported';
 
 /** Code names by wire number: codes[7] is "bad_signature"; codes[0] is undefined. */
 export declare const codes: readonly (ErrorCode | undefined)[];

@@ -39,13 +39,13 @@ export const Op = Object.freeze({
 
 /**
  * Error code names by number, as core/errors.go numbers them: index 1 is
- * "internal", 22 "never_valid". Codes are appended, never renumbered.
+ * "internal", 22 "never_valid", 23 "unsupported". Codes are appended, never renumbered.
  */
 export const codes = Object.freeze([undefined, 'internal', 'malformed', 'too_large', 'alg_not_allowed',
   'unknown_kid', 'key_mismatch', 'bad_signature', 'expired', 'not_yet_valid',
   'issued_in_future', 'bad_issuer', 'bad_audience', 'bad_subject', 'missing_claim',
   'unsupported_crit', 'weak_key', 'forbidden', 'invalid_key', 'invalid_argument',
-  'canceled', 'timeout', 'never_valid']);
+  'canceled', 'timeout', 'never_valid', 'unsupported']);
 
 /**
  * A refusal or failure: `code` is one of core's stable code names (see

@@ -164,20 +164,12 @@ func (g *Guest) Call(op abi.Op, req []byte) []byte {
 		return decodeThen(req, func(r *abi.VerifyRequest) []byte {
 			return g.Verify(r.Handle, r.NowMillis, []byte(r.Token))
 		})
-	case abi.OpSign:
-		return decodeThen(req, g.sign)
 	case abi.OpVerifyJWS:
 		return decodeThen(req, func(r *abi.VerifyRequest) []byte {
 			return g.VerifyJWS(r.Handle, []byte(r.Token))
 		})
-	case abi.OpSignerNew:
-		return decodeThen(req, g.newSigner)
-	case abi.OpSignerFree:
-		return decodeThen(req, g.freeSigner)
-	case abi.OpKeygen:
-		return decodeThen(req, keygen)
-	case abi.OpConvertKeys:
-		return decodeThen(req, convert)
+	case abi.OpSign, abi.OpSignerNew, abi.OpSignerFree, abi.OpKeygen, abi.OpConvertKeys:
+		return g.keyOp(op, req)
 	case abi.OpThumbprint:
 		return decodeThen(req, thumbprint)
 	}
@@ -294,53 +286,6 @@ func (g *Guest) handle() int32 {
 			return g.next
 		}
 	}
-}
-
-func (g *Guest) newSigner(r *abi.SignerRequest) []byte {
-	if len(g.signers) >= MaxVerifiers {
-		return badRequest("%d signers are live, the most one instance holds (MaxVerifiers): free some", MaxVerifiers)
-	}
-	key, set, err := signingKey(r.KeysRequest)
-	if err != nil {
-		return errResult(err)
-	}
-	res := abi.HandleResult{KeyID: key.KeyID()}
-	if r.ReturnKeys {
-		if res.Keys, err = plainKeys(set); err != nil {
-			return errResult(err)
-		}
-	}
-	res.Handle = g.handle()
-	g.signers[res.Handle] = key
-	return okResult(res)
-}
-
-func (g *Guest) freeSigner(r *abi.HandleRequest) []byte {
-	if g.signers[r.Handle] == nil {
-		return badRequest("no signer with handle %d (freed already, or never made)", r.Handle)
-	}
-	delete(g.signers, r.Handle)
-	return result(abi.StatusOK, []byte("{}"))
-}
-
-// sign signs with a prepared signer when the request names one, else with
-// the request's key document.
-func (g *Guest) sign(r *abi.SignRequest) []byte {
-	if r.Handle == 0 {
-		key, _, err := signingKey(r.KeysRequest)
-		if err != nil {
-			return errResult(err)
-		}
-		return answer(signWith(key, r))
-	}
-	if r.Keys != "" {
-		return badRequest("a sign request names a signer handle or keys, not both")
-	}
-	key := g.signers[r.Handle]
-	if key == nil {
-		return badRequest("no signer with handle %d (freed already, or never made)", r.Handle)
-	}
-	return answer(signWith(key, r))
 }
 
 func (g *Guest) freeVerifier(r *abi.HandleRequest) []byte {

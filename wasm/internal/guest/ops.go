@@ -1,7 +1,6 @@
 package guest
 
 import (
-	"encoding/base64"
 	"time"
 
 	"github.com/jwtwasm/jwtwasm/core"
@@ -12,8 +11,6 @@ import (
 // result out. Natively, the host's engine calls core the same way.
 
 func inspect(r *abi.InspectRequest) []byte { return answer(inspectToken(r)) }
-func keygen(r *abi.KeygenRequest) []byte   { return answer(generate(r)) }
-func convert(r *abi.ConvertRequest) []byte { return answer(convertKeys(r)) }
 func thumbprint(r *abi.KeysRequest) []byte { return answer(thumbprints(r)) }
 
 // answer encodes an operation's result, or its error.
@@ -86,82 +83,6 @@ func inspectToken(r *abi.InspectRequest) (*abi.InspectResult, error) {
 		out.Findings = []core.Finding{}
 	}
 	return out, nil
-}
-
-// signingKey returns the active key of a key document.
-func signingKey(r abi.KeysRequest) (*core.Key, *core.KeySet, error) {
-	set, err := parseKeys(r)
-	if err != nil {
-		return nil, nil, err
-	}
-	key := set.Active()
-	if key == nil {
-		return nil, nil, core.Errorf(core.CodeInvalidKey, "no private key to sign with: sign with a private key or key set, not a published (public) one")
-	}
-	return key, set, nil
-}
-
-// signWith signs the request's claims, or payload, with key.
-func signWith(key *core.Key, r *abi.SignRequest) (*abi.SignResult, error) {
-	var opts []core.SignOption
-	if r.Alg != "" {
-		opts = append(opts, core.WithAlgorithm(r.Alg))
-	}
-	if r.KeyID != nil {
-		opts = append(opts, core.WithKeyID(*r.KeyID))
-	}
-	if r.Type != nil {
-		opts = append(opts, core.WithType(*r.Type))
-	}
-	if r.AllowWeakKeys {
-		opts = append(opts, core.AllowWeakKeys())
-	}
-	if r.Payload == "" && len(r.Claims) == 0 {
-		return nil, core.Errorf(core.CodeInvalidArgument, "a sign request needs claims (a JWT) or a payload (a JWS)")
-	}
-	var token string
-	var err error
-	if r.Payload != "" {
-		if len(r.Claims) != 0 {
-			return nil, core.Errorf(core.CodeInvalidArgument, "a sign request has claims (a JWT) or a payload (a JWS), not both")
-		}
-		payload, derr := base64.RawURLEncoding.DecodeString(r.Payload)
-		if derr != nil {
-			return nil, core.WrapError(core.CodeInvalidArgument, derr, "payload is not base64url without padding")
-		}
-		token, err = core.SignJWS(key, payload, opts...)
-	} else {
-		token, err = core.Sign(key, r.Claims, opts...)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &abi.SignResult{Token: token}, nil
-}
-
-// generate makes a key and writes it, private and public parts.
-func generate(r *abi.KeygenRequest) (*abi.KeygenResult, error) {
-	key, err := core.GenerateKey(core.KeyParams{Type: r.Type, Bits: r.Bits, Curve: r.Curve, Alg: r.Alg, KeyID: r.KeyID, Use: r.Use})
-	if err != nil {
-		return nil, err
-	}
-	priv, pub, err := core.EncodeKeyPair(key, core.KeyFormat(r.Format), core.PEMOptions{Format: r.PEMFormat, Passphrase: []byte(r.Passphrase)})
-	if err != nil {
-		return nil, err
-	}
-	return &abi.KeygenResult{Private: string(priv), Public: string(pub), KeyID: key.KeyID(), Type: key.Type(), Bits: key.Bits(), Curve: key.Curve(), Thumbprint: key.Thumbprint()}, nil
-}
-
-func convertKeys(r *abi.ConvertRequest) (*abi.ConvertResult, error) {
-	set, err := parseKeys(r.KeysRequest)
-	if err != nil {
-		return nil, err
-	}
-	out, err := core.EncodeKeys(set, core.KeyFormat(r.To), core.PEMOptions{Format: r.PEMFormat})
-	if err != nil {
-		return nil, err
-	}
-	return &abi.ConvertResult{Output: string(out)}, nil
 }
 
 func thumbprints(r *abi.KeysRequest) (*abi.ThumbprintResult, error) {
