@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,7 +35,7 @@ type Config struct {
 	Forward []Forward `json:"forward,omitempty"`
 	// StripToken removes the token from the request before it goes
 	// upstream: its header, its cookie or its query parameter.
-	StripToken bool `json:"stripToken,omitempty"`
+	StripToken Flag `json:"stripToken,omitempty"`
 	// SkipPaths are paths served without authentication: "/healthz" is
 	// that path exactly, "/public/*" everything under "/public/".
 	SkipPaths []string `json:"skipPaths,omitempty"`
@@ -45,16 +46,16 @@ type Config struct {
 	// AllowPreflight passes CORS preflight requests (OPTIONS with Origin
 	// and Access-Control-Request-Method) without a token: browsers never
 	// send credentials on them (Fetch standard, CORS-preflight fetch).
-	AllowPreflight bool `json:"allowPreflight,omitempty"`
+	AllowPreflight Flag `json:"allowPreflight,omitempty"`
 	// HideDetails keeps the failure's code and message out of responses
 	// (the WWW-Authenticate error_description and the JSON body); the
 	// decision still carries them for logs.
-	HideDetails bool `json:"hideDetails,omitempty"`
+	HideDetails Flag `json:"hideDetails,omitempty"`
 	// CacheSize is the number of verified tokens each provider remembers,
 	// so a token seen before costs no signature check. An entry lives
 	// until the token expires, never longer, and is dropped when the key
 	// set changes. Default 1000; 0 turns the cache off.
-	CacheSize *int `json:"cacheSize,omitempty"`
+	CacheSize *Number `json:"cacheSize,omitempty"`
 	// KeysReload is how often key files are read again, so keys rotate
 	// without a restart. Default "10s"; "0s" reads them on every request.
 	KeysReload *Duration `json:"keysReload,omitempty"`
@@ -79,7 +80,7 @@ type Provider struct {
 	// IgnoreAudience is set.
 	Audiences []string `json:"audiences,omitempty"`
 	// IgnoreAudience accepts tokens whatever their "aud".
-	IgnoreAudience bool `json:"ignoreAudience,omitempty"`
+	IgnoreAudience Flag `json:"ignoreAudience,omitempty"`
 	// RequiredClaims must be present in the token.
 	RequiredClaims []string `json:"requiredClaims,omitempty"`
 	// Require lists access rules (role=admin, scope~read, ...: see
@@ -91,10 +92,10 @@ type Provider struct {
 	MaxAge Duration `json:"maxAge,omitempty"`
 	// AllowNoExpiry accepts tokens without "exp". By default they are
 	// refused: a token that never expires cannot be taken back.
-	AllowNoExpiry bool `json:"allowNoExpiry,omitempty"`
+	AllowNoExpiry Flag `json:"allowNoExpiry,omitempty"`
 	// MaxTokenSize is the largest token accepted, in bytes. Default
 	// core.DefaultMaxTokenSize.
-	MaxTokenSize int `json:"maxTokenSize,omitempty"`
+	MaxTokenSize Number `json:"maxTokenSize,omitempty"`
 }
 
 // Source is one place a token may be found. Exactly one of its fields is
@@ -122,6 +123,39 @@ type Forward struct {
 	Header string `json:"header"`
 	// Separator joins the elements of an array claim. Default ",".
 	Separator *string `json:"separator,omitempty"`
+}
+
+// Flag is a boolean that may also be written as the string "true" or
+// "false": Traefik hands a plugin every scalar of its YAML settings as a
+// string.
+type Flag bool
+
+// UnmarshalJSON reads true, false, "true" or "false".
+func (f *Flag) UnmarshalJSON(b []byte) error {
+	switch string(b) {
+	case "true", `"true"`:
+		*f = true
+	case "false", `"false"`:
+		*f = false
+	default:
+		return fmt.Errorf("want true or false, got %s", b)
+	}
+	return nil
+}
+
+// Number is an integer that may also be written as a string of digits,
+// for the same reason as [Flag].
+type Number int
+
+// UnmarshalJSON reads an integer, bare or quoted.
+func (n *Number) UnmarshalJSON(b []byte) error {
+	s := strings.Trim(string(b), `"`)
+	v, err := strconv.Atoi(s)
+	if err != nil {
+		return fmt.Errorf("want an integer, got %s", b)
+	}
+	*n = Number(v)
+	return nil
 }
 
 // Duration is a time.Duration written in JSON as a Go duration string,
@@ -177,6 +211,9 @@ func ParseConfig(data []byte) (*Config, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, core.Errorf(core.CodeInvalidArgument, "the configuration is empty: want a JSON object with at least \"providers\"")
 	}
+	if err := checkScalars(data); err != nil {
+		return nil, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var c Config
@@ -190,6 +227,50 @@ func ParseConfig(data []byte) (*Config, error) {
 		return nil, err
 	}
 	return &c, nil
+}
+
+// checkScalars finds a [Flag] or [Number] field that holds neither its
+// type nor a string of it, and names it by its path: encoding/json reports
+// a custom type's error without the field it was reading.
+func checkScalars(data []byte) error {
+	var doc struct {
+		Top       map[string]json.RawMessage   `json:"-"`
+		Providers []map[string]json.RawMessage `json:"providers"`
+	}
+	if json.Unmarshal(data, &doc.Top) != nil {
+		return nil // the strict decoding reports it
+	}
+	if raw, ok := doc.Top["providers"]; ok && json.Unmarshal(raw, &doc.Providers) != nil {
+		return nil
+	}
+	check := func(path string, fields map[string]json.RawMessage, flags, numbers []string) error {
+		for _, name := range flags {
+			if raw, ok := fields[name]; ok {
+				var f Flag
+				if err := f.UnmarshalJSON(raw); err != nil {
+					return core.Errorf(core.CodeInvalidArgument, "configuration: %s%s: %v", path, name, err)
+				}
+			}
+		}
+		for _, name := range numbers {
+			if raw, ok := fields[name]; ok {
+				var n Number
+				if err := n.UnmarshalJSON(raw); err != nil {
+					return core.Errorf(core.CodeInvalidArgument, "configuration: %s%s: %v", path, name, err)
+				}
+			}
+		}
+		return nil
+	}
+	if err := check("", doc.Top, []string{"stripToken", "allowPreflight", "hideDetails"}, []string{"cacheSize"}); err != nil {
+		return err
+	}
+	for i, p := range doc.Providers {
+		if err := check(fmt.Sprintf("providers[%d].", i), p, []string{"ignoreAudience", "allowNoExpiry"}, []string{"maxTokenSize"}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // describeJSONError rewords encoding/json's errors so they name the field

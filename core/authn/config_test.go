@@ -142,3 +142,29 @@ func FuzzAuthenticate(f *testing.F) {
 		}
 	})
 }
+
+// TestParseConfigAsTraefikSendsIt reads a configuration the way Traefik
+// v3 hands it to a wasm plugin: every number and boolean of the YAML
+// settings as a string.
+func TestParseConfigAsTraefikSendsIt(t *testing.T) {
+	c, err := ParseConfig([]byte(`{"cacheSize":"0","stripToken":"true","hideDetails":"false","allowPreflight":"true",
+	  "providers":[{"issuer":"i","keys":"x","algorithms":["ES256"],"ignoreAudience":"true","allowNoExpiry":"false","maxTokenSize":"8192","leeway":"30s"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := c.Providers[0]
+	if *c.CacheSize != 0 || !c.StripToken || c.HideDetails || !c.AllowPreflight || !p.IgnoreAudience || p.AllowNoExpiry || p.MaxTokenSize != 8192 {
+		t.Errorf("read %+v %+v", c, p)
+	}
+	for bad, want := range map[string]string{
+		`{"stripToken":"yes"}`: `stripToken: want true or false, got "yes"`,
+		`{"cacheSize":"many"}`: `cacheSize: want an integer, got "many"`,
+		`{"cacheSize":1.5}`:    `cacheSize: want an integer, got 1.5`,
+		`{"providers":[{"issuer":"i","maxTokenSize":"big"}]}`: `providers[0].maxTokenSize: want an integer`,
+		`{"providers":[{"issuer":"i","ignoreAudience":1}]}`:   `providers[0].ignoreAudience: want true or false`,
+	} {
+		if _, err := ParseConfig([]byte(bad)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", bad, err, want)
+		}
+	}
+}

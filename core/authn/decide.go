@@ -70,7 +70,7 @@ func (e *Engine) Authenticate(r Request) *Decision {
 	case matchPath(e.cfg.SkipPaths, p):
 		d.Reason = "skip"
 		return d
-	case e.cfg.AllowPreflight && isPreflight(r):
+	case bool(e.cfg.AllowPreflight) && isPreflight(r):
 		d.Reason = "preflight"
 		return d
 	}

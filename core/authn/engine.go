@@ -106,7 +106,7 @@ func New(cfg *Config, opts Options) (*Engine, error) {
 	}
 	cacheSize := DefaultCacheSize
 	if cfg.CacheSize != nil {
-		cacheSize = *cfg.CacheSize
+		cacheSize = int(*cfg.CacheSize)
 	}
 	for i, pc := range cfg.Providers {
 		p, err := e.newProvider(pc, cacheSize)
@@ -146,13 +146,13 @@ func (e *Engine) newProvider(pc Provider, cacheSize int) (*provider, error) {
 		Algorithms:     pc.Algorithms,
 		Issuer:         pc.Issuer,
 		Audiences:      pc.Audiences,
-		IgnoreAudience: pc.IgnoreAudience,
+		IgnoreAudience: bool(pc.IgnoreAudience),
 		RequiredClaims: pc.RequiredClaims,
 		Require:        pc.Require,
 		Leeway:         time.Duration(pc.Leeway),
 		MaxAge:         time.Duration(pc.MaxAge),
-		AllowNoExpiry:  pc.AllowNoExpiry,
-		MaxTokenSize:   pc.MaxTokenSize,
+		AllowNoExpiry:  bool(pc.AllowNoExpiry),
+		MaxTokenSize:   int(pc.MaxTokenSize),
 		RequireKeyID:   true,
 	}
 	vopts := []core.VerifierOption{core.WithClock(e.opts.Now)}
