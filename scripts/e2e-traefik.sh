@@ -81,7 +81,9 @@ http:
 EOF
 
 say "starting Traefik (web 127.0.0.1:$web, admin 127.0.0.1:$admin, upstream 127.0.0.1:$upstream)"
-read -r pid tdir < <(bash scripts/traefik-run.sh --plugin wasm/plugin --module github.com/jwtwasm/jwtwasm \
+level=DEBUG
+if [ -n "$bench" ]; then level=INFO; fi
+read -r pid tdir < <(bash scripts/traefik-run.sh --log-level "$level" --plugin wasm/plugin --module github.com/jwtwasm/jwtwasm \
   --name jwtwasm --dynamic "$work/dynamic.yml" --port "$web" --admin-port "$admin" \
   --mount "$work/keys:/keys:ro" --dir "$work/traefik")
 

@@ -3,7 +3,7 @@
 # 127.0.0.1, for a plugin's end-to-end test, and wait until it serves.
 #
 #   scripts/traefik-run.sh --plugin DIR --module PATH --dynamic FILE --port N --admin-port N
-#                          [--name NAME] [--mount SPEC]... [--env NAME]... [--dir DIR] [--timeout SECONDS]
+#                          [--name NAME] [--mount SPEC]... [--env NAME]... [--dir DIR] [--timeout SECONDS] [--log-level LEVEL]
 #
 #   --plugin DIR      the plugin: its .traefik.yml manifest and the .wasm it names
 #   --module PATH     the plugin's module name (import path), e.g. example.com/probe
@@ -18,6 +18,8 @@
 #   --env NAME        one settings.envs entry, passed from this environment (repeatable)
 #   --dir DIR         the working directory to lay out (default: a new temp dir)
 #   --timeout S       how long to wait for readiness (default 60)
+#   --log-level L     Traefik's log level (default DEBUG; INFO for measurements,
+#                     where DEBUG's lines per request would be most of the cost)
 #
 # Prints "PID DIR" on stdout once Traefik answers /ping and every router
 # of the file provider is enabled; DIR holds traefik.yml, plugins-local/
@@ -45,7 +47,7 @@ usage() {
   exit 2
 }
 
-plugin= module= name= dynamic= port= admin= dir= timeout=60
+plugin= module= name= dynamic= port= admin= dir= timeout=60 level=DEBUG
 mounts=() envs=()
 while [ $# -gt 0 ]; do
   [ $# -ge 2 ] || { say "$1 wants a value"; usage; }
@@ -60,6 +62,7 @@ while [ $# -gt 0 ]; do
     --env) envs+=("$2") ;;
     --dir) dir=$2 ;;
     --timeout) timeout=$2 ;;
+    --log-level) level=$2 ;;
     *) say "unknown flag $1"; usage ;;
   esac
   shift 2
@@ -89,7 +92,7 @@ global:
   checkNewVersion: false
   sendAnonymousUsage: false
 log:
-  level: DEBUG
+  level: $level
   filePath: $(q "$dir/traefik.log")
 entryPoints:
   web:

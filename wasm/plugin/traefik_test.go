@@ -151,6 +151,15 @@ func TestTraefik(t *testing.T) {
 		if a := authntest.Send(t, tr.url, "GET", "/r", bearer(nextTok)); a.Status != 401 || !strings.Contains(a.Challenge, "unknown_kid") {
 			t.Fatalf("the next key before rotation: %d %q", a.Status, a.Challenge)
 		}
+		jwksFile := filepath.Join(tr.keys, "jwks.json")
+		before, err := os.ReadFile(jwksFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { // put the keys back for what runs next
+			replaceFile(t, jwksFile, before)
+			waitFor(t, tr, bearer(valid), 200)
+		})
 		set, err := core.NewKeySet(next)
 		if err != nil {
 			t.Fatal(err)
@@ -159,31 +168,44 @@ func TestTraefik(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tmp := filepath.Join(tr.keys, ".jwks.json.new")
-		if err := os.WriteFile(tmp, pub, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Rename(tmp, filepath.Join(tr.keys, "jwks.json")); err != nil {
-			t.Fatal(err)
-		}
-		// keysReload is 1s; every instance of Traefik's pool reads the
-		// file on its own, so allow a few seconds.
-		deadline := time.Now().Add(10 * time.Second)
-		for {
-			a := authntest.Send(t, tr.url, "GET", "/r", bearer(nextTok))
-			if a.Status == 200 {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("the rotated key still refused after 10s: %d %q", a.Status, a.Challenge)
-			}
-			time.Sleep(200 * time.Millisecond)
-		}
+		replaceFile(t, jwksFile, pub)
+		waitFor(t, tr, bearer(nextTok), 200)
 		// The old key left the set: its token, cached before, is refused.
 		if a := authntest.Send(t, tr.url, "GET", "/orders/1", bearer(valid)); a.Status != 401 || !strings.Contains(a.Challenge, "unknown_kid") {
 			t.Errorf("the old key after rotation: %d %q", a.Status, a.Challenge)
 		}
 	})
+}
+
+// replaceFile writes data to a new file and renames it over name, as a
+// deploy would, so no reader sees half a file.
+func replaceFile(t testing.TB, name string, data []byte) {
+	t.Helper()
+	tmp := name + ".new"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, name); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// waitFor sends the request until it gets status: keysReload is 1s, and
+// every instance of Traefik's pool reads the key file on its own, so allow
+// a few seconds.
+func waitFor(t testing.TB, tr *traefik, h http.Header, status int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		a := authntest.Send(t, tr.url, "GET", "/r", h)
+		if a.Status == status {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("still %d %q after 10s, want %d", a.Status, a.Challenge, status)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 func noneToken() string {
