@@ -429,6 +429,7 @@ async function verify() {
     out.className = `card result ${ok ? 'good' : 'bad'}`;
     out.replaceChildren(el('h2', { textContent: title }), ...rest);
     out.hidden = false;
+    out.dataset.code = ok ? 'valid' : 'input';
   };
   if (!token) return show(false, 'No token', el('p', { textContent: 'Paste a token in the box above first.' }));
   if (!keys) return show(false, 'No keys', el('p', { textContent: 'Paste a PEM key, a JWK or a JWKS, or fetch a key set, first.' }));
@@ -459,7 +460,7 @@ async function fetchJSON(url, what) {
     throw new Error(`${JSON.stringify(url)} is not a URL.`);
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error(`${what} URL must be https (or http on this computer), not ${u.protocol}`);
-  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
+  const loopback = ['127.0.0.1', 'localhost'].includes(u.hostname);
   if (u.protocol === 'http:' && !loopback) throw new Error(`Refusing plain http for ${u.host}: anyone on the path could replace the keys. Use https.`);
   let res;
   try {

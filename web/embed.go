@@ -33,7 +33,7 @@ var Files fs.FS = files
 // same policy in a meta tag, without frame-ancestors, which a meta tag
 // cannot set; a test checks that the two agree.
 const CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; " +
-	"connect-src 'self' https: http://127.0.0.1:* http://localhost:* http://[::1]:*; " +
+	"connect-src 'self' https: http://127.0.0.1:* http://localhost:*; " +
 	"style-src 'self'; img-src 'self'; manifest-src 'self'; " +
 	"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
