@@ -231,6 +231,7 @@ async function decode() {
   }
   prefillAlgs();
   updateKidInfo();
+  if (!performance.getEntriesByName('jwtwasm:shown').length) performance.mark('jwtwasm:shown');
   if (d.kind === 'jwe') return;
   try {
     const inspection = await inspector.call('inspect', token, null);
