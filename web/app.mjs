@@ -608,6 +608,7 @@ async function generate() {
   const alg = kindFits(kind, $('make-alg').value) ? $('make-alg').value : (spec.alg ?? 'RS256');
   generating = true;
   $('generate').disabled = true;
+  $('sign').disabled = true; // the key being replaced must not sign meanwhile
   const started = performance.now();
   say('make-key-msg', '');
   $('gen-status').textContent = `generating ${kind.replace('-', ' ')}${spec.kty === 'RSA' && spec.modulusLength >= 3072 ? ' (may take a few seconds; keep typing)' : ''}…`;
@@ -625,6 +626,7 @@ async function generate() {
   } finally {
     generating = false;
     $('generate').disabled = false;
+    $('sign').disabled = false;
   }
 }
 
@@ -648,6 +650,9 @@ async function sign() {
   const claims = makeClaims();
   const key = $('make-key').value.trim();
   if (!key) say('make-key-msg', 'Generate a key pair or paste a private key first.');
+  // No token from earlier inputs stays on show while this one is made.
+  $('made').hidden = true;
+  $('made-token').textContent = '';
   if (!header || !claims || !key) return;
   const options = { alg: header.alg ?? $('make-alg').value };
   if ('kid' in header) options.kid = header.kid;
