@@ -8,6 +8,7 @@
 #   scripts/bench.sh --compare [benchstat flags] OLD.txt NEW.txt
 #                               go tool benchstat OLD.txt NEW.txt: two runs, two commits
 #   scripts/bench.sh --size     where the module's bytes go, package by package
+#   scripts/bench.sh --web      the token inspector page in Chromium: load times, verify per op against jose
 #
 # A run writes its raw output to bench/results/<UTC time>-<mode>.txt and a
 # copy to bench/results/latest.txt (the machine's description at the top,
@@ -19,7 +20,7 @@
 set -euo pipefail
 
 usage() {
-  sed -n '4,10s/^# \{0,1\}//p' "$0" >&2
+  sed -n '4,11s/^# \{0,1\}//p' "$0" >&2
   exit "${1:-2}"
 }
 
@@ -56,6 +57,13 @@ case "${1:-}" in
     echo "committed module: $(wc -c <wasm/blob/jwtwasm.wasm) bytes, $(gzip -9 -c wasm/blob/jwtwasm.wasm | wc -c) gzip -9 (stripped)"
     go run ./bench/cmd/wasmsize -top "${2:-40}" "$tmp"
     exit
+    ;;
+  --web)
+    # Its own table (web/e2e/bench.mjs): not benchstat rows, no CI timing.
+    cd "$root"
+    npm ci --prefix web/e2e --no-audit --no-fund --silent
+    shift
+    exec node web/e2e/bench.mjs "$@"
     ;;
   -h | --help) usage 0 ;;
   *) usage ;;

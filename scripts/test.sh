@@ -63,6 +63,10 @@ fi
 npm ci --prefix bench/browser --no-audit --no-fund --silent
 node --test bench/browser/
 
+step "the token inspector page in headless Chromium (web/e2e: a real jwtwasm serve, playwright-core)"
+npm ci --prefix web/e2e --no-audit --no-fund --silent
+node --test web/
+
 step "race detector on core, the host and the command"
 go test -count=1 -race -short ./core/... ./host/... ./wasm/...
 

@@ -8,7 +8,7 @@ import (
 
 // helpCommands are the argument lists that show one command's help.
 var helpCommands = [][]string{
-	{"keygen"}, {"sign"}, {"verify"}, {"inspect"}, {"thumbprint"}, {"demo"},
+	{"keygen"}, {"sign"}, {"verify"}, {"inspect"}, {"thumbprint"}, {"serve"}, {"demo"},
 	{"jwks"}, {"jwks", "public"}, {"jwks", "merge"}, {"jwks", "rotate"}, {"jwks", "retire"}, {"jwks", "remove"},
 }
 

@@ -45,6 +45,7 @@ func init() {
 		{"jwks", "public, merge and rotate key sets", runJWKS},
 		{"jws", "verify and sign a JWS whose payload is any bytes", runJWS},
 		{"thumbprint", "print the RFC 7638 thumbprint of keys", runThumbprint},
+		{"serve", "serve the token inspector page, with a demo issuer", runServe},
 		{"demo", "walk through the whole flow in a temporary directory", runDemo},
 	}
 }
