@@ -67,6 +67,12 @@ step "the token inspector page in headless Chromium (web/e2e: a real jwtwasm ser
 npm ci --prefix web/e2e --no-audit --no-fund --silent
 node --test web/
 
+step "the proxy plugin in a real Traefik v3.7.9 (built once, ~10 minutes, then cached in the user cache directory)"
+if ! command -v curl >/dev/null || ! command -v python3 >/dev/null; then
+  apt-get update -qq && apt-get install -y -qq curl python3 >/dev/null
+fi
+bash scripts/e2e-traefik.sh
+
 step "race detector on core, the host and the command"
 go test -count=1 -race -short ./core/... ./host/... ./wasm/...
 
