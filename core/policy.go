@@ -77,6 +77,13 @@ type Policy struct {
 	RequireKeyID bool
 }
 
+// Validate reports what is wrong with the policy, as NewVerifier would,
+// for callers that check it before they have keys.
+func (p Policy) Validate() error {
+	_, _, err := p.check()
+	return err
+}
+
 // check validates the policy and resolves its algorithms and rules.
 func (p *Policy) check() ([]*algorithm, []Rule, error) {
 	if len(p.Algorithms) == 0 {

@@ -24,7 +24,8 @@ type Header struct {
 // any) and Body as application/json.
 type Decision struct {
 	// Status is 0 to forward the request, else the status to answer with:
-	// 400, 401, 403, or 500 if the engine itself failed.
+	// 400, 401, 403, 500 if the engine itself failed, or 503 while the
+	// token's issuer has no keys yet (Options.WaitForKeyFiles).
 	Status int
 	// Remove lists request headers to delete before anything else, on
 	// every decision: those claims are forwarded in (so a client cannot
@@ -101,7 +102,17 @@ func (e *Engine) Authenticate(r Request) *Decision {
 	if err != nil {
 		return e.refuse(d, 401, "invalid_token", err)
 	}
-	tok, err := prov.verifier.VerifyAt(found.token, now)
+	v := prov.verifier.Load()
+	if v == nil {
+		d.Status, d.Reason, d.Err = 503, core.CodeInvalidKey.String(), prov.waitErr
+		if !e.cfg.HideDetails {
+			d.Body = e.body("temporarily_unavailable", core.CodeInvalidKey.String(), core.MessageOf(prov.waitErr))
+		} else {
+			d.Body = []byte(`{"error":"temporarily_unavailable"}`)
+		}
+		return d
+	}
+	tok, err := v.VerifyAt(found.token, now)
 	if err != nil {
 		if core.CodeOf(err) == core.CodeForbidden {
 			d.Token, d.Issuer = tok, prov.issuer

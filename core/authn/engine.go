@@ -41,6 +41,14 @@ type Options struct {
 	// Log receives what happens to key files (reloaded, unreadable);
 	// default: nothing.
 	Log func(msg string)
+	// WaitForKeyFiles makes New succeed when a key file cannot be read or
+	// holds no usable key: that issuer's tokens get 503 until a reload
+	// reads a usable set (every request retries). The proxy plugin sets
+	// it: a proxy builds new instances of the plugin at any time, and one
+	// whose start fails because a file is being replaced would take the
+	// whole middleware down (Traefik then drops the route, or answers with
+	// its own errors), which is worse than refusing for a moment.
+	WaitForKeyFiles bool
 }
 
 // Engine decides requests under one configuration. It is safe for
@@ -57,14 +65,19 @@ type Engine struct {
 
 	reloadEvery int64        // nanoseconds; 0 checks on every request
 	nextReload  atomic.Int64 // wall-clock UnixNano of the next check
+	awaiting    atomic.Int32 // providers whose key file is awaited
 	reloading   sync.Mutex
 }
 
 type provider struct {
 	issuer   string
 	file     string
-	verifier *core.Verifier
-	content  []byte // the key file's bytes behind the current set
+	policy   core.Policy
+	vopts    []core.VerifierOption
+	verifier atomic.Pointer[core.Verifier] // nil while a key file is awaited
+	content  []byte                        // the key file's bytes behind the current set
+	waitErr  error                         // why the keys are awaited
+	retry    int64                         // when an awaited file is read next
 }
 
 type forwardRule struct {
@@ -122,27 +135,7 @@ func New(cfg *Config, opts Options) (*Engine, error) {
 
 func (e *Engine) newProvider(pc Provider, cacheSize int) (*provider, error) {
 	p := &provider{issuer: pc.Issuer, file: pc.KeysFile}
-	var doc []byte
-	if p.file != "" {
-		if e.opts.ReadFile == nil {
-			return nil, core.Errorf(core.CodeInvalidArgument, "keysFile %q: this front end reads no files", p.file)
-		}
-		data, err := e.opts.ReadFile(p.file)
-		if err != nil {
-			return nil, core.WrapError(core.CodeInvalidKey, err, "keysFile %q", p.file)
-		}
-		doc, p.content = data, data
-	} else {
-		var err error
-		if doc, err = inlineKeys(pc.Keys); err != nil {
-			return nil, err
-		}
-	}
-	keys, err := core.ParseKeySet(doc)
-	if err != nil {
-		return nil, err
-	}
-	policy := core.Policy{
+	p.policy = core.Policy{
 		Algorithms:     pc.Algorithms,
 		Issuer:         pc.Issuer,
 		Audiences:      pc.Audiences,
@@ -155,15 +148,52 @@ func (e *Engine) newProvider(pc Provider, cacheSize int) (*provider, error) {
 		MaxTokenSize:   int(pc.MaxTokenSize),
 		RequireKeyID:   true,
 	}
-	vopts := []core.VerifierOption{core.WithClock(e.opts.Now)}
+	p.vopts = []core.VerifierOption{core.WithClock(e.opts.Now)}
 	if cacheSize > 0 {
-		vopts = append(vopts, core.WithCache(cacheSize))
+		p.vopts = append(p.vopts, core.WithCache(cacheSize))
 	}
-	p.verifier, err = core.NewVerifier(keys, policy, vopts...)
+	if p.file == "" {
+		doc, err := inlineKeys(pc.Keys)
+		if err != nil {
+			return nil, err
+		}
+		return p, p.load(doc)
+	}
+	if e.opts.ReadFile == nil {
+		return nil, core.Errorf(core.CodeInvalidArgument, "keysFile %q: this front end reads no files", p.file)
+	}
+	data, err := e.opts.ReadFile(p.file)
 	if err != nil {
-		return nil, err
+		err = core.WrapError(core.CodeInvalidKey, err, "keysFile %q", p.file)
+	} else {
+		p.content = data
+		err = p.load(data)
 	}
-	return p, nil
+	if err != nil && e.opts.WaitForKeyFiles {
+		// The policy must still be sound: only the keys may come later.
+		if perr := p.policy.Validate(); perr != nil {
+			return nil, perr
+		}
+		p.waitErr = err
+		e.awaiting.Add(1)
+		e.logf("keys of issuer %q: %v; its tokens get 503 until the file holds a usable key set", p.issuer, core.MessageOf(err))
+		return p, nil
+	}
+	return p, err
+}
+
+// load makes the provider's verifier from a key document.
+func (p *provider) load(doc []byte) error {
+	keys, err := core.ParseKeySet(doc)
+	if err != nil {
+		return err
+	}
+	v, err := core.NewVerifier(keys, p.policy, p.vopts...)
+	if err != nil {
+		return err
+	}
+	p.verifier.Store(v)
+	return nil
 }
 
 // inlineKeys returns the key document of an inline "keys": a JSON object
@@ -187,21 +217,44 @@ func inlineKeys(raw json.RawMessage) ([]byte, error) {
 // the work; the others go on with the keys they have.
 func (e *Engine) reload(now int64) {
 	next := e.nextReload.Load()
-	if now < next || !e.reloading.TryLock() {
+	awaiting := e.awaiting.Load() > 0
+	if now < next && !awaiting || !e.reloading.TryLock() {
 		return
 	}
 	defer e.reloading.Unlock()
 	if e.nextReload.Load() != next {
 		return // another caller has just reloaded
 	}
-	e.nextReload.Store(now + e.reloadEvery)
+	if now >= next {
+		e.nextReload.Store(now + e.reloadEvery)
+	}
 	for _, p := range e.providers {
 		if p.file == "" {
 			continue
 		}
+		v := p.verifier.Load()
+		if v == nil {
+			if now < next && now < p.retry {
+				continue
+			}
+			p.retry = now + int64(time.Second) // a missing file is read at most once a second
+			data, err := e.opts.ReadFile(p.file)
+			if err == nil {
+				err = p.load(data)
+			}
+			if err == nil {
+				p.content = data
+				e.awaiting.Add(-1)
+				e.logf("keys of issuer %q: read %d keys from %q", p.issuer, p.verifier.Load().Keys().Len(), p.file)
+			}
+			continue
+		}
+		if now < next {
+			continue
+		}
 		data, err := e.opts.ReadFile(p.file)
 		if err != nil {
-			e.logf("keys of issuer %q: cannot read %q, keeping the %d keys read before: %v", p.issuer, p.file, p.verifier.Keys().Len(), err)
+			e.logf("keys of issuer %q: cannot read %q, keeping the %d keys read before: %v", p.issuer, p.file, v.Keys().Len(), err)
 			continue
 		}
 		if bytes.Equal(data, p.content) {
@@ -209,10 +262,10 @@ func (e *Engine) reload(now int64) {
 		}
 		keys, err := core.ParseKeySet(data)
 		if err == nil {
-			err = p.verifier.UpdateKeys(keys)
+			err = v.UpdateKeys(keys)
 		}
 		if err != nil {
-			e.logf("keys of issuer %q: %q holds no usable key set, keeping the %d keys read before: %v", p.issuer, p.file, p.verifier.Keys().Len(), err)
+			e.logf("keys of issuer %q: %q holds no usable key set, keeping the %d keys read before: %v", p.issuer, p.file, v.Keys().Len(), err)
 			// Remember the bad content so the same mistake is logged once.
 			p.content = data
 			continue

@@ -354,3 +354,46 @@ func TestNewFailsOnBadKeys(t *testing.T) {
 		})
 	}
 }
+
+func TestWaitForKeyFiles(t *testing.T) {
+	k := keys(t)
+	files := map[string][]byte{}
+	read := func(name string) ([]byte, error) {
+		if b, ok := files[name]; ok {
+			return b, nil
+		}
+		return nil, errors.New("no such file")
+	}
+	clock := now
+	cfg := fmt.Sprintf(`{"providers": [{"issuer": %q, "keysFile": "k.json", "algorithms": ["ES256"], "audiences": ["api"]}]}`, issuer)
+	c, err := ParseConfig([]byte(cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(c, Options{ReadFile: read}); err == nil {
+		t.Fatal("without WaitForKeyFiles a missing file must fail New")
+	}
+	e, err := New(c, Options{ReadFile: read, WaitForKeyFiles: true, Now: func() time.Time { return clock }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := Request{Method: "GET", Target: "/", Header: http.Header{"Authorization": {"Bearer " + sign(t, k.es, nil)}}}
+	if d := e.Authenticate(req); d.Status != 503 || d.Reason != "invalid_key" || !strings.Contains(string(d.Body), "no such file") {
+		t.Fatalf("without keys: %d %q %s", d.Status, d.Reason, d.Body)
+	}
+	files["k.json"] = []byte(`{"keys": [`) // a half-written file: still waiting
+	clock = clock.Add(2 * time.Second)
+	if d := e.Authenticate(req); d.Status != 503 {
+		t.Fatalf("with a broken file: %d", d.Status)
+	}
+	files["k.json"] = jwks(t, k.es)
+	clock = clock.Add(2 * time.Second)
+	if d := e.Authenticate(req); !d.Passed() {
+		t.Fatalf("once the file is there: %d %v", d.Status, d.Err)
+	}
+	// A policy that cannot work fails New even while keys are awaited.
+	bad, _ := ParseConfig([]byte(`{"providers": [{"issuer": "i", "keysFile": "x", "algorithms": ["ES257"], "audiences": ["a"]}]}`))
+	if _, err := New(bad, Options{ReadFile: read, WaitForKeyFiles: true}); err == nil || !strings.Contains(err.Error(), "ES257") {
+		t.Fatalf("a bad algorithm: %v", err)
+	}
+}

@@ -37,8 +37,9 @@ func newEngine(config []byte) (*authn.Engine, error) {
 		return nil, err
 	}
 	return authn.New(cfg, authn.Options{
-		ReadFile: os.ReadFile,
-		Log:      func(msg string) { handler.Host.Log(api.LogLevelInfo, "jwtwasm: "+msg) },
+		ReadFile:        os.ReadFile,
+		WaitForKeyFiles: true,
+		Log:             func(msg string) { handler.Host.Log(api.LogLevelInfo, "jwtwasm: "+msg) },
 	})
 }
 

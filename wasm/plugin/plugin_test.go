@@ -117,7 +117,7 @@ func TestPluginRefusesABadConfiguration(t *testing.T) {
 		{"no configuration", ``, "the configuration is empty"},
 		{"a typo", `{"provider": []}`, `unknown field "provider"`},
 		{"no algorithms", `{"providers": [{"issuer": "i", "keys": "x", "audiences": ["a"]}]}`, "providers[0].algorithms: required"},
-		{"a key file that is not mounted", `{"providers": [{"issuer": "i", "keysFile": "/keys/none.json", "algorithms": ["ES256"], "audiences": ["a"]}]}`, `keysFile "/keys/none.json"`},
+		{"an unknown algorithm with a key file", `{"providers": [{"issuer": "i", "keysFile": "/keys/none.json", "algorithms": ["ES257"], "audiences": ["a"]}]}`, `unknown algorithm "ES257"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var log logs
@@ -130,6 +130,44 @@ func TestPluginRefusesABadConfiguration(t *testing.T) {
 				t.Errorf("logs %q lack %q (error %v)", log.String(), tc.want, err)
 			}
 		})
+	}
+}
+
+// TestPluginWaitsForAKeyFile starts with its key file missing: tokens get
+// 503 and the log says why, and once the file appears they pass, without
+// a restart. (A plugin instance that failed its start for a file being
+// replaced would take the proxy's whole middleware down.)
+func TestPluginWaitsForAKeyFile(t *testing.T) {
+	f := authntest.New(time.Now())
+	dir := t.TempDir()
+	config := fmt.Sprintf(`{"providers": [{"issuer": %q, "keysFile": "/keys/jwks.json", "algorithms": ["ES256"], "audiences": [%q]}]}`,
+		authntest.Issuer, authntest.Audience)
+	var log logs
+	mw, err := newMiddleware(t, config, dir, &log)
+	if err != nil {
+		t.Fatalf("%v\nlogs: %s", err, &log)
+	}
+	front := proxy(t, mw)
+	h := http.Header{"Authorization": {"Bearer " + f.Sign(t, f.ES, nil)}}
+	if a := send(t, front, "GET", "/", h); a.Status != 503 || !strings.Contains(a.Body, "temporarily_unavailable") {
+		t.Fatalf("without keys: %d %s", a.Status, a.Body)
+	}
+	if !strings.Contains(log.String(), `keysFile "/keys/jwks.json"`) {
+		t.Errorf("logs %q do not name the file", log.String())
+	}
+	if err := os.WriteFile(filepath.Join(dir, "jwks.json"), authntest.JWKS(t, f.ES), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		a := send(t, front, "GET", "/", h)
+		if a.Status == 200 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after the file appeared: %d %s", a.Status, a.Body)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 
