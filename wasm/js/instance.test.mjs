@@ -154,9 +154,9 @@ function fake({ status = 0, body = '{}', verifyResult = [0, 0] } = {}) {
 }
 
 test('a status this package does not know reads as internal, its number kept', () => {
-  const inst = new Instance(fake({ status: 23, body: '{"message":"signing is not in this module"}' }));
-  assert.throws(() => inst.call(Op.sign, {}), (e) => e instanceof JwtwasmError && e.code === 'internal' && e.status === 23 &&
-    /answered code 23, which this package does not know: signing is not in this module/.test(e.message));
+  const inst = new Instance(fake({ status: 99, body: '{"message":"signing is not in this module"}' }));
+  assert.throws(() => inst.call(Op.sign, {}), (e) => e instanceof JwtwasmError && e.code === 'internal' && e.status === 99 &&
+    /answered code 99, which this package does not know: signing is not in this module/.test(e.message));
   assert.equal(inst.broken, false, 'an answer is not a trap');
 });
 
