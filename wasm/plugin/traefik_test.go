@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -252,6 +253,9 @@ func BenchmarkTraefik(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
+				// Read to the end, or the connection is not reused and
+				// every request would measure a new TCP connection.
+				io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
 				if resp.StatusCode != 200 {
 					b.Fatalf("status %d", resp.StatusCode)
