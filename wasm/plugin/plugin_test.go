@@ -213,9 +213,10 @@ func TestPluginRotatesKeysFromAMountedFile(t *testing.T) {
 	if a := send(t, front, "GET", "/", bearer(old)); a.Status != 401 || !strings.Contains(a.Challenge, "unknown_kid") {
 		t.Fatalf("old key after rotation (its token was cached): %d %q", a.Status, a.Challenge)
 	}
-	if !strings.Contains(log.String(), "reloaded 1 keys") {
-		t.Errorf("logs %q do not tell of the reload", log.String())
-	}
+	// Which instance logs the reload is the host's choice: its pool is a
+	// sync.Pool, which may drop instances (the race detector makes it do
+	// so at random), and an instance started after the rotation reads the
+	// new file at once and has nothing to log. core/authn tests the log.
 }
 
 // TestPluginUnderConcurrentLoad sends 1,000 requests, 100 at a time, with
