@@ -286,7 +286,3 @@ func (e *Engine) logf(format string, args ...any) {
 		e.opts.Log(fmt.Sprintf(format, args...))
 	}
 }
-
-// RemovedHeaders returns the headers every decision removes from the
-// request (those claims are forwarded in), in canonical form.
-func (e *Engine) RemovedHeaders() []string { return append([]string(nil), e.removed...) }

@@ -10,6 +10,7 @@ package httpauth
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"github.com/jwtwasm/jwtwasm/core"
 	"github.com/jwtwasm/jwtwasm/core/authn"
@@ -55,7 +56,7 @@ func Middleware(e *authn.Engine) func(http.Handler) http.Handler {
 			}
 			if d.Target != "" {
 				u := *r.URL
-				_, u.RawQuery, _ = cutQuery(d.Target)
+				_, u.RawQuery, _ = strings.Cut(d.Target, "?")
 				u.ForceQuery = false
 				r2.URL = &u
 				r2.RequestURI = d.Target
@@ -63,15 +64,6 @@ func Middleware(e *authn.Engine) func(http.Handler) http.Handler {
 			next.ServeHTTP(w, r2)
 		})
 	}
-}
-
-func cutQuery(target string) (path, query string, ok bool) {
-	for i := 0; i < len(target); i++ {
-		if target[i] == '?' {
-			return target[:i], target[i+1:], true
-		}
-	}
-	return target, "", false
 }
 
 // Token returns the token the middleware verified for this request, or nil
